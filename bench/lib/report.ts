@@ -1,0 +1,71 @@
+// Benchmark rows and their report: the console table, the raw JSON, and BENCHMARKS.md.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+
+export interface Row {
+  suite: string
+  operation: string
+  /** Our figure and its unit. */
+  ours: number
+  unit: 'µs' | 'ms' | 'ops/s' | 'MB' | 'KB' | '%' | 'msgs'
+  /** The seeds' claimed figure in the same unit, where they make one. */
+  seed?: number
+  seedNote?: string
+  /** The floor measured in the same run, same unit, and what it is. */
+  floor?: number
+  floorNote?: string
+  /** How the figure was measured. */
+  method: string
+}
+
+function fmt(n: number | undefined, unit: string): string {
+  if (n === undefined) return '—'
+  const digits = n >= 100 ? 0 : n >= 10 ? 1 : n >= 1 ? 2 : 3
+  return `${n.toFixed(digits)} ${unit}`
+}
+
+/** For rates, bigger is better: the ratio is floor / ours; for times and sizes, ours / floor. */
+function ratio(row: Row, against: number | undefined): string {
+  if (against === undefined || against === 0 || row.ours === 0) return '—'
+  const r = row.unit === 'ops/s' || row.unit === '%' ? against / row.ours : row.ours / against
+  return `${r.toFixed(2)}x`
+}
+
+export function printTable(rows: Row[]): void {
+  const head = ['suite', 'operation', 'ours', 'seeds claim', 'floor (same run)', 'ours/floor', 'ours/seeds']
+  const body = rows.map((r) => [r.suite, r.operation, fmt(r.ours, r.unit), fmt(r.seed, r.unit), fmt(r.floor, r.unit), ratio(r, r.floor), ratio(r, r.seed)])
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')
+  console.log(line(head))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const b of body) console.log(line(b))
+}
+
+export interface BenchEnvironment {
+  node: string
+  cpu: string
+  cores: number
+  memoryGB: number
+  date: string
+}
+
+export function environment(): BenchEnvironment {
+  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString() }
+}
+
+export async function writeReport(dir: string, name: string, rows: Row[]): Promise<void> {
+  await mkdir(join(dir, 'results'), { recursive: true })
+  const env = environment()
+  await writeFile(join(dir, 'results', `${name}.json`), `${JSON.stringify({ environment: env, rows }, null, 2)}\n`)
+}
+
+export function markdownTable(rows: Row[]): string {
+  const out = ['| suite | operation | ours | seeds claim | floor (same run) | ours/floor | ours/seeds | how measured |', '|---|---|---|---|---|---|---|---|']
+  for (const r of rows) {
+    const seed = r.seed === undefined ? '—' : `${fmt(r.seed, r.unit)}${r.seedNote ? ` (${r.seedNote})` : ''}`
+    const floor = r.floor === undefined ? '—' : `${fmt(r.floor, r.unit)}${r.floorNote ? ` (${r.floorNote})` : ''}`
+    out.push(`| ${r.suite} | ${r.operation} | ${fmt(r.ours, r.unit)} | ${seed} | ${floor} | ${ratio(r, r.floor)} | ${ratio(r, r.seed)} | ${r.method} |`)
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,14 @@
+// Whether the Electron binary is installed (it cannot be downloaded on machines without internet access).
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export function electronBinary(root = process.cwd()): string | undefined {
+  const dir = join(root, 'node_modules', 'electron')
+  try {
+    const rel = readFileSync(join(dir, 'path.txt'), 'utf8').trim()
+    const bin = join(dir, 'dist', rel)
+    return existsSync(bin) ? bin : undefined
+  } catch {
+    return undefined
+  }
+}
