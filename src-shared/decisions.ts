@@ -121,6 +121,9 @@ export const listItemSchema = z.discriminatedUnion('locked', [
   }),
   z.object({
     locked: z.literal(true),
+    /** 'role': addressed above this member; 'no_key': sealed with a key this member does not hold (rotated);
+     *  'fetching': readable, but the record has not reached this peer yet. */
+    reason: z.enum(['role', 'no_key', 'fetching']),
     header: headerSchema,
     /** The roles that can read it, so the UI can say who to ask. */
     readableBy: z.array(roleSchema),

@@ -15,8 +15,4 @@ export const nodeHandlers = {
     peer.lockVault()
     return peer.status()
   },
-  'members.list': async (_args, { peer }) => {
-    const roster = peer.roster.roster
-    return { seq: roster.seq, members: roster.members }
-  },
 } satisfies HandlerTable

@@ -14,7 +14,7 @@ export interface Genesis {
   roster: Envelope<Roster>
 }
 
-export async function createGenesis(opts: { networkName: string; memberName: string; now?: number }): Promise<Genesis> {
+export async function createGenesis(opts: { networkName: string; memberName: string; peerId: string; now?: number }): Promise<Genesis> {
   const now = opts.now ?? Date.now()
   const admin = generateAdminKey()
   const adminPub = adminPublic(admin)
@@ -42,7 +42,7 @@ export async function createGenesis(opts: { networkName: string; memberName: str
         id: opts.memberName,
         name: opts.memberName,
         role: 'admin',
-        peerIds: [],
+        peerIds: [opts.peerId],
         signingKey: publicSigningKey(member),
         ageRecipient: member.ageRecipient,
         flags: { elector: true, candidate: true, custodian: true },
@@ -56,6 +56,7 @@ export async function createGenesis(opts: { networkName: string; memberName: str
     },
     usedInvites: [],
     removed: [],
+    revokedPeers: [],
   }
   const vault: VaultContents = {
     version: 1,

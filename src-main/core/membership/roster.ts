@@ -34,6 +34,8 @@ export const rosterSchema = z
     custody: z.object({ epoch: z.number().int().positive(), threshold: z.number().int().min(2), slots: z.array(custodianSlotSchema).length(5) }).strict(),
     usedInvites: z.array(z.string()),
     removed: z.array(z.string()),
+    /** Peer ids of removed members: refused by every gate, even the admin's (which admits unknown joiners). */
+    revokedPeers: z.array(z.string()),
   })
   .strict()
 export type Roster = z.infer<typeof rosterSchema>

@@ -6,7 +6,7 @@ import { createGenesis } from '../membership/genesis.ts'
 import { Vault, VAULT_FILE } from './vault.ts'
 
 const LOG_N = 12
-const { vault: contents } = await createGenesis({ networkName: 'team', memberName: 'alice' })
+const { vault: contents } = await createGenesis({ networkName: 'team', memberName: 'alice', peerId: '12D3KooWtest' })
 
 async function freshVault() {
   const dir = await mkdtemp(join(tmpdir(), 'bzzz-vault-'))

@@ -1,0 +1,93 @@
+// Catch-up: what was published while this peer was away. For every member, read the head of its log from the
+// DHT; when it is longer than what this peer holds, fetch the missing pages, index the headers and fetch the
+// records. Runs after the first connection, after every reconnection and on an interval.
+import type { DecisionHeader } from '../../../src-shared/decisions.ts'
+import { decodeEnvelope } from '../crypto/envelope.ts'
+import type { Peer } from '../peer.ts'
+import { logKey } from '../records/keys.ts'
+import { LOG_PAGE_SIZE } from '../records/schemas.ts'
+import type { RecordValidator } from '../records/validate.ts'
+import { pagesToFetch } from './author-log.ts'
+import type { DecisionIndex } from './decision-index.ts'
+import type { DecisionService } from './service.ts'
+
+export interface CatchUpResult {
+  authors: number
+  newHeaders: number
+  fetched: number
+  missing: number
+}
+
+export class CatchUp {
+  private running: Promise<CatchUpResult> | undefined
+  lastRun: CatchUpResult | undefined
+  private readonly deps: { peer: Peer; index: DecisionIndex; validator: RecordValidator; decisions: DecisionService; get: (key: string) => Promise<Uint8Array | undefined> }
+
+  constructor(deps: CatchUp['deps']) {
+    this.deps = deps
+  }
+
+  /** One pass; concurrent callers share the pass in progress. */
+  run(): Promise<CatchUpResult> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined
+    })
+    return this.running
+  }
+
+  private async pass(): Promise<CatchUpResult> {
+    const { peer, index, validator, decisions, get } = this.deps
+    const roster = peer.roster.roster
+    const net = roster.network.id
+    const result: CatchUpResult = { authors: 0, newHeaders: 0, fetched: 0, missing: 0 }
+    const toFetch: DecisionHeader[] = []
+    await Promise.all(
+      roster.members.map(async (member) => {
+        const headBytes = await get(logKey(net, member.id))
+        if (headBytes === undefined) return
+        let head
+        try {
+          head = validator.log(decodeEnvelope(headBytes), logKey(net, member.id))
+        } catch {
+          return
+        }
+        result.authors++
+        const known = index.contiguousCount(member.id)
+        if (head.payload.count <= known) return
+        await peer.records.put(logKey(net, member.id), headBytes)
+        const positioned: { position: number; header: DecisionHeader }[] = head.payload.entries.map((h, i) => ({ position: head.payload.page * LOG_PAGE_SIZE + i, header: h }))
+        for (const page of pagesToFetch(known, head.payload.count)) {
+          const bytes = await get(logKey(net, member.id, page))
+          if (bytes === undefined) continue
+          try {
+            const env = validator.log(decodeEnvelope(bytes), logKey(net, member.id, page))
+            await peer.records.put(logKey(net, member.id, page), bytes)
+            positioned.push(...env.payload.entries.map((h, i) => ({ position: page * LOG_PAGE_SIZE + i, header: h })))
+          } catch {
+            // a bad page is skipped; the next pass tries again
+          }
+        }
+        for (const { header } of positioned) {
+          if (await index.add(header)) {
+            result.newHeaders++
+            toFetch.push(header)
+          }
+        }
+        await index.setLogPositions(member.id, positioned.map((p) => ({ position: p.position, address: p.header.address })))
+      }),
+    )
+    // Records are fetched with bounded concurrency so a long absence does not flood the network.
+    const queue = [...toFetch]
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let h = queue.shift(); h !== undefined; h = queue.shift()) {
+          const env = await decisions.fetchRecord(h.address).catch(() => undefined)
+          if (env === undefined) result.missing++
+          else result.fetched++
+        }
+      }),
+    )
+    this.lastRun = result
+    return result
+  }
+}

@@ -1,0 +1,101 @@
+// Every decision header this peer knows, persisted, with the relations queries need: which versions supersede
+// which, and each author's log (position -> address) so catch-up knows what it is missing.
+import type { DecisionHeader } from '../../../src-shared/decisions.ts'
+import { SYNC, type Store } from '../store/store.ts'
+
+function pos(n: number): string {
+  return n.toString().padStart(10, '0')
+}
+
+export class DecisionIndex {
+  private readonly headersDb
+  private readonly logsDb
+  private readonly headers = new Map<string, DecisionHeader>()
+  private readonly successors = new Map<string, Set<string>>()
+  /** author -> position -> address */
+  private readonly logs = new Map<string, Map<number, string>>()
+
+  constructor(store: Store) {
+    this.headersDb = store.json<DecisionHeader>('headers')
+    this.logsDb = store.json<string>('logs')
+  }
+
+  async load(): Promise<void> {
+    for await (const header of this.headersDb.values()) this.remember(header)
+    for await (const [key, address] of this.logsDb.iterator()) {
+      const cut = key.lastIndexOf('/')
+      this.logMap(key.slice(0, cut)).set(Number(key.slice(cut + 1)), address)
+    }
+  }
+
+  private remember(header: DecisionHeader): void {
+    this.headers.set(header.address, header)
+    if (header.supersedes !== undefined) {
+      let set = this.successors.get(header.supersedes)
+      if (set === undefined) this.successors.set(header.supersedes, (set = new Set()))
+      set.add(header.address)
+    }
+  }
+
+  private logMap(author: string): Map<number, string> {
+    let m = this.logs.get(author)
+    if (m === undefined) this.logs.set(author, (m = new Map()))
+    return m
+  }
+
+  has(address: string): boolean {
+    return this.headers.has(address)
+  }
+
+  get(address: string): DecisionHeader | undefined {
+    return this.headers.get(address)
+  }
+
+  /** Adds a header durably; returns false when it was already known. */
+  async add(header: DecisionHeader): Promise<boolean> {
+    if (this.headers.has(header.address)) return false
+    await this.headersDb.put(header.address, header, SYNC)
+    this.remember(header)
+    return true
+  }
+
+  /** Records an author's log positions (from their signed log pages, or our own publishes). */
+  async setLogPositions(author: string, entries: { position: number; address: string }[]): Promise<void> {
+    const m = this.logMap(author)
+    const fresh = entries.filter((e) => m.get(e.position) !== e.address)
+    if (fresh.length === 0) return
+    await this.logsDb.batch(fresh.map((e) => ({ type: 'put' as const, key: `${author}/${pos(e.position)}`, value: e.address })), SYNC)
+    for (const e of fresh) m.set(e.position, e.address)
+  }
+
+  /** How many of an author's log entries this peer holds without a gap. */
+  contiguousCount(author: string): number {
+    const m = this.logs.get(author)
+    if (m === undefined) return 0
+    let n = 0
+    while (m.has(n)) n++
+    return n
+  }
+
+  logAddresses(author: string, from: number, to: number): string[] {
+    const m = this.logs.get(author)
+    const out: string[] = []
+    for (let i = from; i < to; i++) {
+      const a = m?.get(i)
+      if (a !== undefined) out.push(a)
+    }
+    return out
+  }
+
+  supersededBy(address: string): string[] {
+    return [...(this.successors.get(address) ?? [])].sort()
+  }
+
+  all(): IterableIterator<DecisionHeader> {
+    return this.headers.values()
+  }
+
+  get size(): number {
+    return this.headers.size
+  }
+}

@@ -1,0 +1,330 @@
+// The running network of a peer: the libp2p node with its gate, DHT, gossip topics and direct protocols, wired to
+// the core's services. Started by Peer.start(), stopped by Peer.stop().
+import type { PeerId } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { LevelDatastore } from 'datastore-level'
+import { BzzzError, toErrorBody } from '../../../src-shared/errors.ts'
+import type { PeerInfo } from '../../../src-shared/network.ts'
+import { decodeEnvelope, RecordError } from '../crypto/envelope.ts'
+import { utf8 } from '../crypto/encoding.ts'
+import { CatchUp } from '../decisions/catch-up.ts'
+import { applyKeyEnvelope, needsKeys } from '../membership/key-sync.ts'
+import { memberByPeerId } from '../membership/roster.ts'
+import type { Peer } from '../peer.ts'
+import { keysKey, rosterKey } from '../records/keys.ts'
+import { Republisher } from '../records/republisher.ts'
+import { DhtClient } from './dht.ts'
+import { MembershipGate } from './gate.ts'
+import { Gossip } from './gossip.ts'
+import { createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
+import { loadOrCreatePeerKey } from './peer-key.ts'
+import { serve } from './rpc.ts'
+
+export interface NetworkSettings {
+  listen: string[]
+  bootstrap: string[]
+  mdns: boolean
+  relay: boolean
+  /** Keep private and loopback addresses (LAN, tests). */
+  lan: boolean
+  replicas: number
+  putTimeoutMs: number
+  getTimeoutMs: number
+  catchUpIntervalMs: number
+  republishIntervalMs: number
+}
+
+const MAX_GOSSIP_BYTES = 600 * 1024
+
+export class NetworkRuntime {
+  readonly node: NetworkNode
+  readonly gate: MembershipGate
+  readonly dht: DhtClient
+  readonly gossip: Gossip
+  readonly catchUp: CatchUp
+  readonly republisher: Republisher
+  readonly names: ReturnType<typeof protocolNames>
+  private readonly peer: Peer
+  private readonly settings: NetworkSettings
+  private readonly timers: NodeJS.Timeout[] = []
+  private memberPeers = new Set<string>()
+  private rosterRefresh: Promise<boolean> | undefined
+  private readonly detach: (() => void)[] = []
+
+  private constructor(peer: Peer, settings: NetworkSettings, node: NetworkNode, gate: MembershipGate) {
+    this.peer = peer
+    this.settings = settings
+    this.node = node
+    this.gate = gate
+    this.names = protocolNames(peer.roster.roster.network.id)
+    this.dht = new DhtClient(node.services.dht)
+    this.gossip = new Gossip(node.services.pubsub, (topic, err) => peer.log('warn', 'gossip message dropped', { topic, error: String(err) }))
+    this.catchUp = new CatchUp({ peer, index: peer.index, validator: peer.validator, decisions: peer.decisions, get: (key) => this.getRecord(key) })
+    this.republisher = new Republisher(peer.records, async (key, bytes) => (await this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs })).replicas)
+  }
+
+  static async start(peer: Peer, settings: NetworkSettings): Promise<NetworkRuntime> {
+    const roster = peer.roster.roster
+    const privateKey = await loadOrCreatePeerKey(peer.dataDir)
+    // The gate and the validators are created before the runtime they call back into.
+    const ref: { runtime?: NetworkRuntime } = {}
+    const gate = new MembershipGate(
+      (id) => ref.runtime?.memberPeers.has(id) ?? roster.members.some((m) => m.peerIds.includes(id)),
+      // The join host (the admin) admits peers that are not members yet; they reach only the join protocol.
+      () => peer.sessionOrUndefined?.admin !== undefined,
+      (id) => peer.roster.envelope?.payload.revokedPeers.includes(id) ?? false,
+    )
+    const datastore = new LevelDatastore(peer.store.db.sublevel('libp2p', { valueEncoding: 'view' }) as never)
+    const node = await createNetworkNode({
+      networkId: roster.network.id,
+      privateKey,
+      listen: settings.listen,
+      bootstrap: settings.bootstrap,
+      mdns: settings.mdns,
+      relay: settings.relay,
+      datastore,
+      connectionGater: gate.gater(),
+      validators: peer.validator.kadValidators(() => ref.runtime?.refreshRoster() ?? Promise.resolve(false)),
+      selectors: peer.validator.kadSelectors(),
+      lan: settings.lan,
+      maxMessageBytes: MAX_GOSSIP_BYTES,
+    })
+    const runtime = new NetworkRuntime(peer, settings, node, gate)
+    ref.runtime = runtime
+    await node.start()
+    await node.services.dht.setMode('server')
+    runtime.onRoster()
+    await runtime.wire()
+    runtime.afterStart()
+    return runtime
+  }
+
+  get peerId(): string {
+    return this.node.peerId.toString()
+  }
+
+  /** Addresses others can dial, with our peer id. */
+  addresses(): string[] {
+    return this.node.getMultiaddrs().map((a) => a.toString())
+  }
+
+  private isAdminHere(): boolean {
+    return this.peer.sessionOrUndefined?.admin !== undefined
+  }
+
+  private async wire(): Promise<void> {
+    const { peer, node, names } = this
+    this.gossip.topic(names.topics.decisions, {
+      verify: (data) => {
+        const env = decodeEnvelope(data)
+        return env.kind === 'announcement' ? { kind: 'announcement' as const, env: peer.validator.announcement(env), data } : { kind: 'decision' as const, env: peer.validator.decision(env), data }
+      },
+      handle: async (v) => {
+        if (v.kind === 'decision') await peer.decisions.ingest(v.env, v.data)
+        else await peer.decisions.ingestHeader(v.env.payload.header)
+      },
+    })
+    this.gossip.topic(names.topics.roster, {
+      verify: (data) => ({ env: peer.validator.roster(decodeEnvelope(data)), data }),
+      handle: async ({ env, data }) => {
+        if (await peer.roster.accept(env)) await peer.records.put(rosterKey(env.net), data)
+      },
+    })
+
+    await serve(
+      node,
+      names.join,
+      async (body, remote) => {
+        try {
+          if (!this.isAdminHere()) throw new BzzzError('unavailable', 'this peer is not the admin; joins are handled by the admin peer')
+          const r = await peer.membership.admit(body, remote)
+          return utf8.encode(JSON.stringify({ ok: true, roster: Buffer.from(r.roster).toString('base64'), keys: Buffer.from(r.keys).toString('base64') }))
+        } catch (err) {
+          const error = err instanceof BzzzError ? err.toBody() : toErrorBody(err)
+          peer.log('warn', 'join refused', { from: remote, error: error.message })
+          return utf8.encode(JSON.stringify({ ok: false, error }))
+        }
+      },
+      { timeoutMs: 30_000, maxBytes: 64 * 1024, onError: (err) => peer.log('warn', 'join stream failed', { error: String(err) }) },
+    )
+
+    const onConnect = (evt: CustomEvent<PeerId>) => {
+      const id = evt.detail.toString()
+      const member = memberByPeerId(peer.roster.roster, id)
+      peer.events.emit('peer.joined', this.peerInfo(id))
+      peer.log('info', 'peer connected', { peer: id, member: member?.id })
+      // Back from isolation: catch up on what was published meanwhile.
+      if (this.node.getPeers().length === 1) void this.catchUpSoon()
+    }
+    const onDisconnect = (evt: CustomEvent<PeerId>) => {
+      const id = evt.detail.toString()
+      const member = memberByPeerId(peer.roster.roster, id)
+      peer.events.emit('peer.left', { peerId: id, ...(member === undefined ? {} : { memberId: member.id }) })
+    }
+    const onDiscovery = (evt: CustomEvent<{ id: PeerId }>) => {
+      const id = evt.detail.id
+      if (this.gate.allowed(id.toString()) && this.memberPeers.has(id.toString()) && this.node.getConnections(id).length === 0) {
+        void this.node.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined)
+      }
+    }
+    node.addEventListener('peer:connect', onConnect)
+    node.addEventListener('peer:disconnect', onDisconnect)
+    node.addEventListener('peer:discovery', onDiscovery)
+    const onRoster = () => this.onRoster()
+    peer.roster.on('change', onRoster)
+    this.detach.push(() => peer.roster.off('change', onRoster))
+
+    peer.decisions.network = {
+      put: (key, bytes, opts) => this.dht.put(key, bytes, opts),
+      get: (key, opts) => this.dht.get(key, opts),
+      announce: async (bytes) => {
+        await this.gossip.publish(names.topics.decisions, bytes)
+      },
+    }
+    peer.membership.network = {
+      addresses: () => this.addresses(),
+      publishRecord: async (key, bytes, announce) => {
+        await Promise.all([this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }), announce === 'roster' ? this.gossip.publish(names.topics.roster, bytes) : Promise.resolve(0)])
+      },
+    }
+  }
+
+  /** Roster changed: refresh who may connect, drop removed members, fetch keys we are now owed. */
+  private onRoster(): void {
+    const roster = this.peer.roster.roster
+    this.memberPeers = new Set(roster.members.flatMap((m) => m.peerIds))
+    if (this.node.status === 'started') {
+      for (const conn of this.node.getConnections()) {
+        if (!this.gate.allowed(conn.remotePeer.toString())) void conn.close().catch(() => undefined)
+      }
+    }
+    const self = this.peer.sessionOrUndefined?.memberId
+    if (self !== undefined && roster.removed.includes(self)) {
+      this.peer.markRemoved()
+      return
+    }
+    void this.syncKeysWithRetry()
+  }
+
+  /** The key envelope may still be on its way through the DHT: try a few times before leaving it to catch-up. */
+  private async syncKeysWithRetry(): Promise<void> {
+    for (let attempt = 0; attempt < 5 && needsKeys(this.peer); attempt++) {
+      if (await this.syncKeys().catch(() => false)) return
+      await new Promise((r) => setTimeout(r, 500 * 2 ** attempt).unref())
+      if (this.node.status !== 'started') return
+    }
+  }
+
+  /** Fetches this member's key envelope when the roster says it is owed a key or share it lacks. */
+  async syncKeys(): Promise<boolean> {
+    if (!needsKeys(this.peer)) return false
+    const session = this.peer.session
+    const key = keysKey(session.networkId, session.memberId)
+    const bytes = (await this.dht.get(key, { timeoutMs: this.settings.getTimeoutMs })) ?? (await this.peer.records.get(key))
+    if (bytes === undefined) return false
+    try {
+      const env = this.peer.validator.keyEnvelope(decodeEnvelope(bytes), key)
+      await this.peer.records.put(key, bytes)
+      const changed = await applyKeyEnvelope(this.peer, env)
+      if (changed) this.peer.log('info', 'received new keys', { keyId: this.peer.roster.roster.roleKeys })
+      return changed
+    } catch (err) {
+      this.peer.log('warn', 'key envelope refused', { error: String(err) })
+      return false
+    }
+  }
+
+  /** Someone signed with a key we do not know: maybe they joined a moment ago. Fetch the roster (debounced). */
+  refreshRoster(): Promise<boolean> {
+    this.rosterRefresh ??= (async () => {
+      const net = this.peer.roster.roster.network.id
+      const bytes = await this.dht.get(rosterKey(net), { timeoutMs: this.settings.getTimeoutMs })
+      if (bytes === undefined) return false
+      try {
+        const accepted = await this.peer.roster.accept(decodeEnvelope(bytes))
+        if (accepted) await this.peer.records.put(rosterKey(net), bytes)
+        return accepted
+      } catch (err) {
+        if (!(err instanceof RecordError)) throw err
+        return false
+      }
+    })().finally(() => setTimeout(() => (this.rosterRefresh = undefined), 2_000).unref())
+    return this.rosterRefresh
+  }
+
+  /** A record: the DHT's best value, else our own copy. */
+  async getRecord(key: string): Promise<Uint8Array | undefined> {
+    return (await this.dht.get(key, { timeoutMs: this.settings.getTimeoutMs })) ?? (await this.peer.records.get(key))
+  }
+
+  private afterStart(): void {
+    for (const addr of this.settings.bootstrap) {
+      void this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => this.peer.log('warn', 'bootstrap dial failed', { addr, error: err.message }))
+    }
+    // Republish what we hold once we can reach someone, then on an interval; catch up likewise.
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms)
+      t.unref()
+      this.timers.push(t)
+    }
+    every(this.settings.catchUpIntervalMs, () => void this.catchUpSoon())
+    every(this.settings.republishIntervalMs, () => void this.republisher.run())
+    // Peers that connected to join but are still not members after a minute are dropped.
+    every(15_000, () => {
+      for (const conn of this.node.getConnections()) {
+        if (!this.memberPeers.has(conn.remotePeer.toString()) && Date.now() - conn.timeline.open > 60_000) void conn.close().catch(() => undefined)
+      }
+    })
+    let first = true
+    const onFirst = () => {
+      if (!first) return
+      first = false
+      void this.republisher.run()
+      void this.catchUpSoon()
+    }
+    this.node.addEventListener('peer:connect', onFirst)
+    this.detach.push(() => this.node.removeEventListener('peer:connect', onFirst))
+  }
+
+  private async catchUpSoon(): Promise<void> {
+    try {
+      // Let identify and the DHT routing table settle after a new connection.
+      await new Promise((r) => setTimeout(r, 200).unref())
+      await this.syncKeys()
+      const r = await this.catchUp.run()
+      if (r.newHeaders > 0) this.peer.log('info', 'caught up', { ...r })
+    } catch (err) {
+      this.peer.log('warn', 'catch-up failed', { error: String(err) })
+    }
+  }
+
+  peerInfo(peerId: string): PeerInfo {
+    const roster = this.peer.roster.roster
+    const member = memberByPeerId(roster, peerId)
+    const conns = this.node.getConnections().filter((c) => c.remotePeer.toString() === peerId)
+    const conn = conns[0]
+    const rtt = conn?.rtt
+    return {
+      peerId,
+      ...(member === undefined ? {} : { memberId: member.id, name: member.name, role: member.role }),
+      isAdmin: member?.role === 'admin',
+      addrs: conns.map((c) => c.remoteAddr.toString()),
+      ...(conn === undefined ? {} : { direction: conn.direction }),
+      ...(rtt === undefined ? {} : { latencyMs: rtt }),
+      relayed: conns.length > 0 && conns.every((c) => c.remoteAddr.toString().includes('/p2p-circuit')),
+    }
+  }
+
+  peers(): PeerInfo[] {
+    return [...new Set(this.node.getConnections().map((c) => c.remotePeer.toString()))].map((id) => this.peerInfo(id))
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t)
+    for (const d of this.detach) d()
+    this.dht.stop()
+    this.peer.decisions.network = undefined
+    this.peer.membership.network = undefined
+    await this.node.stop()
+  }
+}
