@@ -5,6 +5,9 @@ import { Command, CommanderError } from 'commander'
 import { VERSION } from '../core/version.ts'
 import { registerCrypto } from './commands/crypto.ts'
 import { registerInit } from './commands/init.ts'
+import { registerJoin } from './commands/join.ts'
+import { registerPeer } from './commands/peer.ts'
+import { registerRemote } from './commands/remote.ts'
 import { EXIT_CODES, reportAndExit } from './errors.ts'
 
 export function buildProgram(): Command {
@@ -21,6 +24,9 @@ export function buildProgram(): Command {
     Object.assign(action.opts(), { ...program.opts(), ...action.opts() })
   })
   registerInit(program)
+  registerJoin(program)
+  registerPeer(program)
+  registerRemote(program)
   registerCrypto(program)
   return program
 }

@@ -11,7 +11,7 @@ export class CoreEvents {
   }
 
   emit<N extends EventName>(type: N, payload: EventPayload<N>): void {
-    const message: EventMessage<N> = { type, at: Date.now(), payload }
+    const message = { type, at: Date.now(), payload } as EventMessage<N>
     this.emitter.emit('event', message)
   }
 

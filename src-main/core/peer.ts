@@ -3,7 +3,7 @@
 // TypeScript: the Electron main process and the headless `bzzz peer` both run exactly this.
 import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { configSchema, type Config } from '../../src-shared/config.ts'
+import { configSchema, type Config, type ConfigInput } from '../../src-shared/config.ts'
 import { BzzzError } from '../../src-shared/errors.ts'
 import type { NodeStatus, PeerInfo } from '../../src-shared/network.ts'
 import { AuditLog } from './audit/audit-log.ts'
@@ -33,7 +33,7 @@ export interface PeerOptions {
   dataDir: string
   /** How this process was started, for the lock file ("bzzz peer", "bzzz desktop"...). */
   command: string
-  config?: Partial<Config>
+  config?: ConfigInput
   logger?: Logger
 }
 
@@ -144,6 +144,7 @@ export class Peer {
     this.vault = await Vault.create(this.dataDir, opts.passphrase, genesis.vault)
     this.current = new MemberSession(genesis.vault)
     await this.audit.append('network_created', { network: genesis.vault.network.id, name: opts.networkName }, opts.memberName)
+    this.emitStatus()
     return this.current
   }
 
@@ -157,6 +158,8 @@ export class Peer {
     await this.records.put(keysKey(joined.vault.network.id, joined.vault.member.id), joined.keysBytes)
     this.vault = await Vault.create(this.dataDir, opts.passphrase, joined.vault)
     this.current = new MemberSession(joined.vault)
+    await this.audit.append('member_added', { member: joined.vault.member.id, role: joined.vault.member.role, joined: true }, joined.vault.member.id)
+    this.emitStatus()
     return this.current
   }
 

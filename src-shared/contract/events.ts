@@ -46,12 +46,8 @@ export type EventPayload<N extends EventName> = z.output<Events[N]['payload']>
 
 export const EVENT_NAMES = Object.keys(events) as EventName[]
 
-/** The envelope every transport uses for an event. */
-export interface EventMessage<N extends EventName = EventName> {
-  type: N
-  at: number
-  payload: EventPayload<N>
-}
+/** The envelope every transport uses for an event; a union over event names, so `type` narrows `payload`. */
+export type EventMessage<N extends EventName = EventName> = N extends EventName ? { type: N; at: number; payload: EventPayload<N> } : never
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.hasOwn(events, name)

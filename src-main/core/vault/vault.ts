@@ -3,83 +3,70 @@
 // File format (JSON): a header (format, version, scrypt parameters and salt, a key-check value, nonce) and the
 // ChaCha20-Poly1305 ciphertext of the contents, with the header as associated data. scrypt runs on libuv's thread
 // pool (crypto.scrypt), never on the event loop. The key-check value tells a wrong passphrase (check fails) from a
-// tampered or truncated file (check passes, AEAD fails), so neither is ever half-read.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, scrypt as scryptCb } from 'node:crypto'
+// tampered or truncated file (check passes, AEAD fails), so neither is ever half-read. The sealing itself lives in
+// sealed-file.ts, shared with the backup archive.
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { BzzzError } from '../../../src-shared/errors.ts'
-import { canonicalJson, equalBytes, fromBase64, toBase64, utf8 } from '../crypto/encoding.ts'
+import { fromBase64, utf8 } from '../crypto/encoding.ts'
 import { writeFileAtomic, writeFileExclusive } from '../store/atomic-file.ts'
 import { vaultContentsSchema, type VaultContents } from './contents.ts'
+import { checkMatches, DEFAULT_SCRYPT_LOG_N, keyForHeader, newKey, openBytes, scryptLogNFromEnv, sealBytes, sealedFieldsSchema, wipeKey, type DerivedKey } from './sealed-file.ts'
 
+export { DEFAULT_SCRYPT_LOG_N, scryptLogNFromEnv }
 export const VAULT_FILE = 'vault.json'
-export const DEFAULT_SCRYPT_LOG_N = 17
-const MAX_VAULT_BYTES = 4 * 1024 * 1024
+export const MAX_VAULT_BYTES = 4 * 1024 * 1024
+const CHECK_LABEL = 'bzzz-vault-check'
 
-const headerSchema = z
-  .object({
-    format: z.literal('bzzz-vault'),
-    version: z.literal(1),
-    kdf: z.object({ name: z.literal('scrypt'), logN: z.number().int().min(10).max(22), r: z.literal(8), p: z.literal(1), salt: z.string() }).strict(),
-    cipher: z.literal('chacha20-poly1305'),
-    check: z.string(),
-    nonce: z.string(),
-  })
+const fileSchema = z
+  .object({ format: z.literal('bzzz-vault'), version: z.literal(1) })
+  .extend(sealedFieldsSchema.shape)
+  .extend({ ciphertext: z.string() })
   .strict()
-type Header = z.infer<typeof headerSchema>
-const fileSchema = headerSchema.extend({ ciphertext: z.string() }).strict()
-
-function scrypt(passphrase: string, salt: Uint8Array, logN: number): Promise<Buffer> {
-  const N = 2 ** logN
-  return new Promise((resolve, reject) =>
-    scryptCb(passphrase.normalize('NFKC'), salt, 64, { N, r: 8, p: 1, maxmem: 256 * N * 8 + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
-  )
-}
-
-function checkValue(macKey: Uint8Array): string {
-  return toBase64(createHmac('sha256', macKey).update('bzzz-vault-check').digest().subarray(0, 16))
-}
+type VaultFile = z.infer<typeof fileSchema>
 
 function damaged(dir: string, why: string): BzzzError {
   return new BzzzError('invalid_input', `the vault at ${join(dir, VAULT_FILE)} is damaged (${why}); restore it from a backup with 'bzzz restore'`)
 }
 
-/** The scrypt cost for new vaults. Tests may lower it with BZZZ_SCRYPT_LOG_N (10..22); real vaults use the default. */
-export function scryptLogNFromEnv(): number {
-  const raw = process.env.BZZZ_SCRYPT_LOG_N
-  if (raw === undefined || raw === '') return DEFAULT_SCRYPT_LOG_N
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 10 || n > 22) throw new BzzzError('invalid_input', `BZZZ_SCRYPT_LOG_N must be an integer from 10 to 22, not '${raw}'`)
-  return n
-}
-
-interface DerivedKey {
-  encKey: Buffer
-  macKey: Buffer
-  salt: Uint8Array
-  logN: number
-}
-
-async function deriveKey(passphrase: string, salt: Uint8Array, logN: number): Promise<DerivedKey> {
-  const out = await scrypt(passphrase, salt, logN)
-  return { encKey: out.subarray(0, 32), macKey: out.subarray(32), salt, logN }
-}
-
 function seal(contents: VaultContents, key: DerivedKey): string {
-  const header: Header = {
-    format: 'bzzz-vault',
-    version: 1,
-    kdf: { name: 'scrypt', logN: key.logN, r: 8, p: 1, salt: toBase64(key.salt) },
-    cipher: 'chacha20-poly1305',
-    check: checkValue(key.macKey),
-    nonce: toBase64(randomBytes(12)),
+  const { header, ciphertext } = sealBytes({ format: 'bzzz-vault', version: 1 } as const, utf8.encode(JSON.stringify(contents)), key, CHECK_LABEL)
+  return `${JSON.stringify({ ...header, ciphertext }, null, 1)}\n`
+}
+
+/** Parses the bytes of a vault file without decrypting them; `dir` is where the file is (for messages). */
+function parseVaultFile(raw: Uint8Array, dir: string): VaultFile {
+  if (raw.length > MAX_VAULT_BYTES) throw damaged(dir, 'file is larger than any vault')
+  let json: unknown
+  try {
+    json = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
+  } catch {
+    throw damaged(dir, raw.length === 0 ? 'file is empty' : 'file is not complete JSON; it may be truncated')
   }
-  const cipher = createCipheriv('chacha20-poly1305', key.encKey, fromBase64(header.nonce), { authTagLength: 16 })
-  const plaintext = utf8.encode(JSON.stringify(contents))
-  cipher.setAAD(utf8.encode(canonicalJson(header)), { plaintextLength: plaintext.length })
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()])
-  return `${JSON.stringify({ ...header, ciphertext: toBase64(body) }, null, 1)}\n`
+  const parsed = fileSchema.safeParse(json)
+  if (!parsed.success) throw damaged(dir, `unexpected header: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`)
+  return parsed.data
+}
+
+/**
+ * Decrypts the bytes of a vault file in memory: a wrong passphrase is `unauthenticated`, a damaged file
+ * `invalid_input`, naming `dir`/vault.json. Used by `Vault.unlock` and to check a vault carried in a backup.
+ */
+export async function openVaultBytes(raw: Uint8Array, passphrase: string, dir: string): Promise<{ contents: VaultContents; key: DerivedKey }> {
+  const { ciphertext, ...header } = parseVaultFile(raw, dir)
+  const key = await keyForHeader(passphrase, header)
+  try {
+    if (!checkMatches(key, CHECK_LABEL, header.check)) throw new BzzzError('unauthenticated', 'wrong passphrase; the vault is unchanged')
+    const opened = openBytes(header, fromBase64(ciphertext), key)
+    if (!opened.ok) throw damaged(dir, opened.why === 'truncated' ? 'ciphertext is truncated' : 'authentication failed: the file was changed or truncated')
+    const contents = vaultContentsSchema.safeParse(JSON.parse(opened.plaintext.toString('utf8')))
+    if (!contents.success) throw damaged(dir, 'contents do not match the vault schema')
+    return { contents: contents.data, key }
+  } catch (err) {
+    wipeKey(key)
+    throw err
+  }
 }
 
 export class Vault {
@@ -112,7 +99,7 @@ export class Vault {
   static async create(dir: string, passphrase: string, contents: VaultContents, logN = scryptLogNFromEnv()): Promise<Vault> {
     const parsed = vaultContentsSchema.parse(contents)
     const vault = new Vault(dir)
-    const key = await deriveKey(passphrase, randomBytes(32), logN)
+    const key = await newKey(passphrase, logN)
     try {
       await writeFileExclusive(vault.path, seal(parsed, key))
     } catch (err) {
@@ -132,48 +119,19 @@ export class Vault {
     return vault
   }
 
-  private async readFile(): Promise<z.infer<typeof fileSchema>> {
-    const raw = await readFile(this.path)
-    if (raw.length > MAX_VAULT_BYTES) throw damaged(this.dir, 'file is larger than any vault')
-    let json: unknown
-    try {
-      json = JSON.parse(raw.toString('utf8'))
-    } catch {
-      throw damaged(this.dir, raw.length === 0 ? 'file is empty' : 'file is not complete JSON; it may be truncated')
-    }
-    const parsed = fileSchema.safeParse(json)
-    if (!parsed.success) throw damaged(this.dir, `unexpected header: ${parsed.error.issues[0]?.path.join('.') ?? '?'}`)
-    return parsed.data
+  private async readFile(): Promise<VaultFile> {
+    return parseVaultFile(await readFile(this.path), this.dir)
   }
 
   async unlock(passphrase: string): Promise<VaultContents> {
-    const file = await this.readFile()
-    const { ciphertext, ...header } = file
-    const key = await deriveKey(passphrase, fromBase64(header.kdf.salt), header.kdf.logN)
-    if (!equalBytes(utf8.encode(checkValue(key.macKey)), utf8.encode(header.check))) {
-      throw new BzzzError('unauthenticated', 'wrong passphrase; the vault is unchanged')
-    }
-    const body = fromBase64(ciphertext)
-    if (body.length < 16) throw damaged(this.dir, 'ciphertext is truncated')
-    const decipher = createDecipheriv('chacha20-poly1305', key.encKey, fromBase64(header.nonce), { authTagLength: 16 })
-    decipher.setAAD(utf8.encode(canonicalJson(header)), { plaintextLength: body.length - 16 })
-    decipher.setAuthTag(body.subarray(body.length - 16))
-    let plaintext: Buffer
-    try {
-      plaintext = Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()])
-    } catch {
-      throw damaged(this.dir, 'authentication failed: the file was changed or truncated')
-    }
-    const contents = vaultContentsSchema.safeParse(JSON.parse(plaintext.toString('utf8')))
-    if (!contents.success) throw damaged(this.dir, 'contents do not match the vault schema')
+    const { contents, key } = await openVaultBytes(await readFile(this.path), passphrase, this.dir)
     this.key = key
-    this.data = contents.data
-    return contents.data
+    this.data = contents
+    return contents
   }
 
   lock(): void {
-    this.key?.encKey.fill(0)
-    this.key?.macKey.fill(0)
+    wipeKey(this.key)
     this.key = undefined
     this.data = undefined
   }
@@ -196,7 +154,7 @@ export class Vault {
 
   async changePassphrase(current: string, next: string): Promise<void> {
     const contents = await this.unlock(current)
-    const key = await deriveKey(next, randomBytes(32), this.key?.logN ?? DEFAULT_SCRYPT_LOG_N)
+    const key = await newKey(next, this.key?.logN ?? DEFAULT_SCRYPT_LOG_N)
     await writeFileAtomic(this.path, seal(contents, key))
     this.key = key
   }
