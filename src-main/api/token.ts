@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BzzzError } from '../../src-shared/errors.ts'
-import { writeFileExclusive } from '../core/store/atomic-file.ts'
+import { writeFileAtomicExclusive } from '../core/store/atomic-file.ts'
 
 export const API_TOKEN_FILE = 'api-token'
 /** base64url, at least 256 bits (43 characters); longer tokens written by hand are accepted. */
@@ -50,7 +50,7 @@ export async function loadOrCreateApiToken(dataDir: string): Promise<string> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 })
     const token = randomBytes(32).toString('base64url')
     try {
-      await writeFileExclusive(join(dataDir, API_TOKEN_FILE), `${token}\n`, 0o600)
+      await writeFileAtomicExclusive(join(dataDir, API_TOKEN_FILE), `${token}\n`, 0o600)
       return token
     } catch (err) {
       if ((err as NodeJS.ErrnoException | undefined)?.code !== 'EEXIST') throw err

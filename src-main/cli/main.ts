@@ -3,6 +3,7 @@
 // running peer through its API. Every failure is one line on stderr and a non-zero exit.
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../core/version.ts'
+import { registerBackup } from './commands/backup.ts'
 import { registerCrypto } from './commands/crypto.ts'
 import { registerInit } from './commands/init.ts'
 import { registerJoin } from './commands/join.ts'
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPeer(program)
   registerRemote(program)
   registerCrypto(program)
+  registerBackup(program)
   return program
 }
 

@@ -27,8 +27,8 @@ export interface TestNetwork {
   all: Peer[]
   dirs: Map<Peer, string>
   settings: Partial<NetworkSettings>
-  /** Starts another member of a role (joined through the admin). */
-  add(role: Exclude<Role, 'admin'>, name?: string): Promise<Peer>
+  /** Starts another member of a role (joined through the admin); `circuit` also listens through relays. */
+  add(role: Exclude<Role, 'admin'>, name?: string, opts?: { circuit?: boolean }): Promise<Peer>
   /** Stops a peer and opens it again from its data directory (same identity), unlocked and started. */
   restart(peer: Peer): Promise<Peer>
   close(): Promise<void>
@@ -72,7 +72,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
     all: [admin],
     dirs,
     settings,
-    add: async (role, name) => {
+    add: async (role, name, addOpts) => {
       const memberName = name ?? `${role.replace('_', '-')}-${++counter}`
       const dir = join(root, memberName)
       const listen = listenAddr(transport)
@@ -81,7 +81,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       dirs.set(peer, dir)
       listens.set(peer, listen)
       await peer.joinNetwork({ invite: net.admin.membership.invite(role, 3600).code, memberName, passphrase: PASSPHRASE })
-      await peer.start({ ...settings, listen: [listen], bootstrap })
+      await peer.start({ ...settings, listen: addOpts?.circuit ? [listen, '/p2p-circuit'] : [listen], bootstrap })
       net.members.push(peer)
       net.all.push(peer)
       return peer

@@ -91,12 +91,15 @@ export function recipientsFor(roster: Roster, audience: Role): { role: Role; rec
   return recipientRoles(audience).map((role) => ({ role, recipient: role === 'admin' ? roster.admin.recipient : roster.roleKeys[role as NonAdminRole].recipient }))
 }
 
-/** Resolves an author's signing key for records members sign themselves (decisions, votes, share releases...). */
-export function memberSigningKey(roster: Roster, author: string, keyId: string): Uint8Array | undefined {
+/**
+ * Resolves an author's signing key for records members sign themselves (decisions, votes, share releases...).
+ * A member's key is returned even when the envelope names another key id: a record claiming to be from a member
+ * but signed with some other key is a forgery (bad_signature, rejected), not an unknown signer (ignored while the
+ * roster may be behind).
+ */
+export function memberSigningKey(roster: Roster, author: string, _keyId: string): Uint8Array | undefined {
   const member = findMember(roster, author)
-  if (member === undefined) return undefined
-  const key = fromBase64(member.signingKey)
-  return signingKeyId(key) === keyId ? key : undefined
+  return member === undefined ? undefined : fromBase64(member.signingKey)
 }
 
 export const NON_ADMIN_ROLES = ROLES.filter((r): r is NonAdminRole => r !== 'admin')

@@ -1,7 +1,7 @@
 // DHT puts and gets with a deadline. A put resolves as soon as the target number of peers has accepted the record
 // (and keeps sending to the rest in the background); a get never hangs past its deadline. kad-dht can otherwise
 // wait for minutes on an isolated node.
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { keyBytes } from '../records/keys.ts'
 
 export interface PutResult {
@@ -11,14 +11,20 @@ export interface PutResult {
 }
 
 export class DhtClient {
-  private readonly dht: KadDHT
+  private readonly dht: SingleKadDHT
   private readonly controller = new AbortController()
 
-  constructor(dht: KadDHT) {
+  constructor(dht: SingleKadDHT) {
     this.dht = dht
   }
 
+  /** Alone (nobody in the routing table), a query would only wait for its deadline: skip it. */
+  private get alone(): boolean {
+    return this.dht.routingTable.size === 0
+  }
+
   put(key: string, value: Uint8Array, opts: { target: number; timeoutMs: number }): Promise<PutResult> {
+    if (this.alone) return Promise.resolve({ replicas: 0, timedOut: false })
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(opts.timeoutMs)])
     let replicas = 0
     let settle: ((r: PutResult) => void) | undefined
@@ -47,6 +53,7 @@ export class DhtClient {
 
   /** The best value the network holds for the key (as chosen by our selectors), or undefined. */
   async get(key: string, opts: { timeoutMs: number }): Promise<Uint8Array | undefined> {
+    if (this.alone) return undefined
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(opts.timeoutMs)])
     let value: Uint8Array | undefined
     try {

@@ -13,7 +13,7 @@ import { dcutr } from '@libp2p/dcutr'
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey, Libp2p } from '@libp2p/interface'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type Selectors, type Validators } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type SingleKadDHT, type Selectors, type Validators } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { memory } from '@libp2p/memory'
 import { ping, type Ping } from '@libp2p/ping'
@@ -25,7 +25,7 @@ import { sha256 } from '../crypto/hash.ts'
 export interface NetworkServices {
   identify: ReturnType<ReturnType<typeof identify>>
   ping: Ping
-  dht: KadDHT
+  dht: SingleKadDHT
   pubsub: GossipSub
   [key: string]: unknown
 }
@@ -85,7 +85,10 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
       validators: opts.validators,
       selectors: opts.selectors,
       peerInfoMapper: opts.lan ? passthroughMapper : removePrivateAddressesMapper,
-      allowQueryWithZeroPeers: true,
+      // Must stay false: with true, kad-dht plus a '/p2p-circuit' listener spins forever at start (the relay
+      // search's random walk completes at once with zero peers and restarts in a microtask loop). DhtClient skips
+      // the DHT while the routing table is empty instead.
+      allowQueryWithZeroPeers: false,
       logPrefix: 'bzzz:kad',
       datastorePrefix: '/bzzz-dht',
     }),

@@ -6,7 +6,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { BzzzError } from '../../../src-shared/errors.ts'
-import { writeFileExclusive } from '../store/atomic-file.ts'
+import { writeFileAtomicExclusive } from '../store/atomic-file.ts'
 
 export const PEER_KEY_FILE = 'peer-key'
 
@@ -21,7 +21,7 @@ export async function loadOrCreatePeerKey(dataDir: string): Promise<PrivateKey> 
   }
   const key = await generateKeyPair('Ed25519')
   try {
-    await writeFileExclusive(path, privateKeyToProtobuf(key))
+    await writeFileAtomicExclusive(path, privateKeyToProtobuf(key))
     return key
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return privateKeyFromProtobuf(new Uint8Array(await readFile(path)))

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { BzzzError } from '../../../src-shared/errors.ts'
 import { fromBase64, utf8 } from '../crypto/encoding.ts'
-import { writeFileAtomic, writeFileExclusive } from '../store/atomic-file.ts'
+import { writeFileAtomic, writeFileAtomicExclusive } from '../store/atomic-file.ts'
 import { vaultContentsSchema, type VaultContents } from './contents.ts'
 import { checkMatches, DEFAULT_SCRYPT_LOG_N, keyForHeader, newKey, openBytes, scryptLogNFromEnv, sealBytes, sealedFieldsSchema, wipeKey, type DerivedKey } from './sealed-file.ts'
 
@@ -101,7 +101,8 @@ export class Vault {
     const vault = new Vault(dir)
     const key = await newKey(passphrase, logN)
     try {
-      await writeFileExclusive(vault.path, seal(parsed, key))
+      // Temp file, fsync, hard link: a kill leaves no vault or a whole one, never half of one.
+      await writeFileAtomicExclusive(vault.path, seal(parsed, key))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new BzzzError('conflict', `a vault already exists at ${vault.path}; refusing to overwrite it`)
       throw err
