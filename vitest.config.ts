@@ -2,6 +2,11 @@ import { defineConfig } from 'vitest/config'
 
 // Unit tests sit beside the code (*.test.ts); integration tests with real peers, processes and the age CLI in test/.
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module) without an exports map: Node (and graphql-yoga, loaded by Node)
+    // takes the CJS file, Vite would take the ESM one, and two graphql instances refuse each other's schemas.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['src-*/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     exclude: ['node_modules', 'out', 'e2e'],

@@ -20,6 +20,9 @@ export const memberSchema = z.object({
   ageRecipient: z.string(),
   flags: memberFlagsSchema,
   joinedAt: z.number().int(),
+  /** Roles this member held before (an admin demoted after a failover, an architect who became admin), so its
+   *  older decisions still verify against the role they were published under. */
+  formerRoles: z.array(roleSchema).optional(),
 })
 export type Member = z.infer<typeof memberSchema>
 
@@ -43,6 +46,8 @@ export const nodeStatusSchema = z.object({
   admin: z.string().optional(),
   term: z.number().int().nonnegative(),
   lastError: z.string().optional(),
+  /** This peer's data directory (the local API is this machine's own; the UI shows it in Settings). */
+  dataDir: z.string().optional(),
 })
 export type NodeStatus = z.infer<typeof nodeStatusSchema>
 

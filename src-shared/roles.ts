@@ -79,7 +79,7 @@ export const PARTIAL_RULES = {
   debug_access: {
     backend_dev:
       "a backend developer may use this peer's own diagnostics (connections, gossip mesh) but not the DHT routing " +
-      'table or record lookups',
+      'table, record lookups or the audit log (a security record: architects and the admin read it)',
   },
 } as const
 
@@ -93,7 +93,7 @@ export interface PermissionContext {
   debugTool?: DebugTool
 }
 
-export const DEBUG_TOOLS = ['connections', 'gossip_mesh', 'routing_table', 'dht_record'] as const
+export const DEBUG_TOOLS = ['connections', 'gossip_mesh', 'routing_table', 'dht_record', 'audit_log'] as const
 export type DebugTool = (typeof DEBUG_TOOLS)[number]
 
 export type PermissionAnswer = { allowed: true } | { allowed: false; reason: string }

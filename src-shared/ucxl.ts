@@ -220,7 +220,12 @@ export const addressSchema = z
     const r = parseAddress(v)
     if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message })
   })
-  .transform((v) => formatAddress(mustParseAddress(v)))
+  // overwrite, not transform: the output is still a string, so the schema stays representable in JSON Schema (MCP tool
+  // schemas, OpenAPI, GraphQL are generated from it). An invalid address already has its issue from superRefine.
+  .overwrite((v) => {
+    const r = parseAddress(v)
+    return r.ok ? formatAddress(r.value) : v
+  })
 
 export const patternSchema = z
   .string()

@@ -91,6 +91,20 @@ describe('bzzz peer and its clients', () => {
     expect(JSON.stringify(bob.logs)).not.toContain(bob.token)
   })
 
+  it('shows the election and custody state from the command line', async () => {
+    const e = await bzzz(['election', '--data-dir', bob.dir])
+    expect(e.stderr).toBe('')
+    expect(e.out).toMatch(/term \d+ · admin alice/)
+    expect(e.out).toMatch(/bob\s+architect/)
+    const c = await bzzz(['custody', '--data-dir', bob.dir])
+    expect(c.out).toContain('share 1: alice')
+    expect(c.out).toContain('share 2: bob')
+    expect(c.out).toContain('this member holds a share')
+    const t = await bzzz(['election', 'trigger', '--data-dir', bob.dir])
+    expect(t.code).toBe(4)
+    expect(t.stderr).toMatch(/not allowed for architect/)
+  })
+
   it('refuses a second peer on the same data directory, naming the running one', async () => {
     const r = await runBzzz(['peer', '--data-dir', bob.dir, '--passphrase-file', pass, '--no-mdns'])
     expect(r.code).toBe(6)

@@ -22,6 +22,23 @@ export interface HealthStatus {
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
+/**
+ * The typed client, exported from the package as `bzzz-desktop/client`. Every call's input and output types come
+ * from the contract; a failure is a BzzzError with the peer's code and message.
+ *
+ * @example
+ * ```ts
+ * import { ApiClient } from 'bzzz-desktop/client'
+ *
+ * const bzzz = await ApiClient.fromDataDir(`${process.env.HOME}/.bzzz`) // or new ApiClient({ url, token })
+ * const { address } = await bzzz.call('decisions.publish', {
+ *   type: 'decision', title: 'Use PostgreSQL', body: 'We need transactions.', audience: 'backend_dev', project: 'payments', task: 'storage',
+ * })
+ * const decision = await bzzz.call('decisions.get', { address })
+ * const { items } = await bzzz.call('decisions.list', { pattern: '*\/*\/payments/**', q: 'postgres' })
+ * ```
+ * Other languages: generate a client from the OpenAPI document (docs/openapi.json, or GET /api/openapi.json).
+ */
 export class ApiClient {
   readonly url: string
   private readonly token: string

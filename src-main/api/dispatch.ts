@@ -7,6 +7,7 @@ import { BzzzError, toErrorBody, type Result } from '../../src-shared/errors.ts'
 import { may, PERMISSION_MATRIX, type Operation, type Role } from '../../src-shared/roles.ts'
 import { handlers as defaultHandlers } from '../core/handlers/index.ts'
 import type { CallContext, Handler, HandlerTable } from '../core/handlers/types.ts'
+import type { CallLimiter } from './rate-limit.ts'
 
 /** Formats zod issues as one line naming each bad field. */
 export function describeIssues(error: z.ZodError): string {
@@ -20,6 +21,12 @@ export interface DispatchOptions {
   handlers?: HandlerTable
   /** Called with every failure that is not the caller's fault, for the log. */
   onInternalError?: (name: string, err: unknown) => void
+  /**
+   * Rate limiting for network-facing transports (HTTP, WebSocket, MCP, GraphQL): one call is taken from the call's
+   * `rate` bucket for `key` (transport + remote address) before anything else; unknown calls draw from 'general'.
+   * IPC and the local CLI pass none.
+   */
+  rateLimit?: { limiter: CallLimiter; key: string }
 }
 
 export async function dispatch(name: string, rawInput: unknown, ctx: CallContext, opts: DispatchOptions = {}): Promise<Result<unknown>> {
@@ -32,6 +39,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: CallContext
 }
 
 export async function dispatchOrThrow<N extends CallName>(name: N | string, rawInput: unknown, ctx: CallContext, opts: DispatchOptions = {}): Promise<CallOutput<N>> {
+  opts.rateLimit?.limiter.take(opts.rateLimit.key, isCallName(name) ? calls[name].rate : 'general')
   if (!isCallName(name)) throw new BzzzError('not_found', `unknown call '${String(name).slice(0, 60)}'`)
   const spec = calls[name]
   const parsed = spec.input.safeParse(rawInput ?? {})

@@ -4,15 +4,20 @@
 import type { ConfigInput } from '../../src-shared/config.ts'
 import { BzzzError } from '../../src-shared/errors.ts'
 import { writeApiInfo, removeApiInfo } from '../api/http/api-info.ts'
-import { startHttpApi, type ExtraRoute, type HttpApiHandle } from '../api/http/server.ts'
+import type { ExtraRoute } from '../api/http/server.ts'
+import { startApiServer, type ApiServer } from '../api/serve.ts'
 import { loadOrCreateApiToken } from '../api/token.ts'
-import { readConfigFile, resolveConfig } from '../core/config/load.ts'
+import { loadConfig } from '../core/config/manager.ts'
 import { createLogger, eventLogFields } from '../core/log.ts'
+import { NetworkSupervisor } from '../core/network-supervisor.ts'
 import { Peer, type Logger } from '../core/peer.ts'
 
 export interface HeadlessOptions {
   dataDir: string
+  /** Settings from flags: they win over the environment and DIR/config.json. */
   overrides: ConfigInput
+  /** The environment whose BZZZ_* settings apply (bzzz peer passes process.env); none when absent. */
+  env?: Record<string, string | undefined>
   /** Unlock before starting (when a vault exists). Undefined leaves the vault locked: the peer serves the network only. */
   passphrase?: string
   logger?: Logger
@@ -21,28 +26,27 @@ export interface HeadlessOptions {
 
 export interface HeadlessPeer {
   peer: Peer
-  api: HttpApiHandle
+  /** The HTTP API with /api/events (WebSocket), /metrics and /ready; its limiter, auth audit and metrics. */
+  api: ApiServer
   token: string
   stop(): Promise<void>
 }
 
 export async function startHeadlessPeer(opts: HeadlessOptions): Promise<HeadlessPeer> {
-  const config = resolveConfig(await readConfigFile(opts.dataDir), opts.overrides)
+  const { config, overrides, unknownEnv } = await loadConfig({ dataDir: opts.dataDir, flags: opts.overrides, ...(opts.env === undefined ? {} : { env: opts.env }) })
   const log = opts.logger ?? createLogger(config.logLevel === 'trace' ? 'debug' : config.logLevel)
-  const peer = await Peer.open({ dataDir: opts.dataDir, command: 'bzzz peer', config, logger: log })
-  let api: HttpApiHandle | undefined
+  if (unknownEnv.length > 0) log('warn', 'environment variables that name no setting are ignored', { variables: unknownEnv })
+  const peer = await Peer.open({ dataDir: opts.dataDir, command: 'bzzz peer', config, configOverrides: overrides, logger: log })
+  let api: ApiServer | undefined
   try {
     if (opts.passphrase !== undefined && peer.vaultState === 'locked') await peer.unlock(opts.passphrase)
-    const unsubscribe = peer.events.subscribe((message) => {
-      log('info', message.type, eventLogFields(message))
-      // Onboarding through the API (create or join) gives the peer a roster: start the network then.
-      if (message.type === 'node.status' && peer.network === undefined && peer.roster.envelope !== undefined && message.payload.state === 'stopped' && message.payload.vault === 'unlocked') {
-        void peer.start().catch((err: Error) => log('error', 'network failed to start', { error: err.message }))
-      }
-    })
-    if (peer.roster.envelope !== undefined) await peer.start()
+    const unsubscribe = peer.events.subscribe((message) => log('info', message.type, eventLogFields(message)))
+    // Starts the network now when the peer is in one, else once onboarding through the API (create or join) gave it
+    // a roster; the desktop app uses the same supervisor.
+    const supervisor = new NetworkSupervisor(peer, log)
+    await supervisor.begin()
     const token = await loadOrCreateApiToken(opts.dataDir)
-    api = await startHttpApi({
+    api = await startApiServer({
       peer,
       host: config.api.host,
       port: config.api.port,
@@ -60,6 +64,7 @@ export async function startHeadlessPeer(opts: HeadlessOptions): Promise<Headless
       token,
       stop: () => {
         stopping ??= (async () => {
+          supervisor.dispose()
           unsubscribe()
           await handle.close().catch(() => undefined)
           await removeApiInfo(opts.dataDir).catch(() => undefined)

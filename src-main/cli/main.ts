@@ -3,10 +3,15 @@
 // running peer through its API. Every failure is one line on stderr and a non-zero exit.
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../core/version.ts'
+import { registerAudit } from './commands/audit.ts'
 import { registerBackup } from './commands/backup.ts'
+import { registerConfig } from './commands/config.ts'
 import { registerCrypto } from './commands/crypto.ts'
+import { registerDebug } from './commands/debug.ts'
+import { registerGovernance } from './commands/governance.ts'
 import { registerInit } from './commands/init.ts'
 import { registerJoin } from './commands/join.ts'
+import { registerMcp } from './commands/mcp.ts'
 import { registerPeer } from './commands/peer.ts'
 import { registerRemote } from './commands/remote.ts'
 import { EXIT_CODES, reportAndExit } from './errors.ts'
@@ -28,8 +33,13 @@ export function buildProgram(): Command {
   registerJoin(program)
   registerPeer(program)
   registerRemote(program)
+  registerMcp(program)
   registerCrypto(program)
   registerBackup(program)
+  registerAudit(program)
+  registerConfig(program)
+  registerDebug(program)
+  registerGovernance(program)
   return program
 }
 

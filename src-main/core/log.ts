@@ -4,9 +4,13 @@ import pino from 'pino'
 import type { EventMessage } from '../../src-shared/contract/events.ts'
 import type { Logger, LogLevel } from './peer.ts'
 
-export function createLogger(level: LogLevel | 'trace' = 'info', destination: NodeJS.WritableStream = process.stdout): Logger {
+/** A logger whose level can change while the peer runs (config.set logLevel). */
+export type LevelledLogger = Logger & { setLevel(level: LogLevel | 'trace'): void }
+
+export function createLogger(level: LogLevel | 'trace' = 'info', destination: NodeJS.WritableStream = process.stdout): LevelledLogger {
   const log = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, destination as pino.DestinationStream)
-  return (lvl, message, fields) => log[lvl](fields ?? {}, message)
+  const logger: Logger = (lvl, message, fields) => log[lvl](fields ?? {}, message)
+  return Object.assign(logger, { setLevel: (next: LogLevel | 'trace') => void (log.level = next) })
 }
 
 /** What of an event goes into the log: identifiers, never titles or content. */

@@ -7,6 +7,7 @@ import { configSchema, type Config, type ConfigInput } from '../../src-shared/co
 import { BzzzError } from '../../src-shared/errors.ts'
 import type { NodeStatus, PeerInfo } from '../../src-shared/network.ts'
 import { AuditLog } from './audit/audit-log.ts'
+import { applyRuntimeConfig, ConfigManager } from './config/manager.ts'
 import { encodeEnvelope } from './crypto/envelope.ts'
 import { DecisionIndex } from './decisions/decision-index.ts'
 import { DecisionService } from './decisions/service.ts'
@@ -17,12 +18,15 @@ import { joinWithInvite } from './membership/join.ts'
 import { RosterBook } from './membership/roster-book.ts'
 import { peerIdOf } from './network/peer-key.ts'
 import { NetworkRuntime, type NetworkSettings } from './network/runtime.ts'
+import type { ElectionService } from './election/service.ts'
+import type { CustodyService } from './custody/service.ts'
 import { keysKey, rosterKey } from './records/keys.ts'
 import { RecordStore } from './records/record-store.ts'
 import { RecordValidator } from './records/validate.ts'
 import { MemberSession } from './session.ts'
 import { acquireProcessLock, type ProcessLock } from './store/process-lock.ts'
 import { Store } from './store/store.ts'
+import type { VaultContents } from './vault/contents.ts'
 import { Vault } from './vault/vault.ts'
 import { VERSION } from './version.ts'
 
@@ -34,12 +38,18 @@ export interface PeerOptions {
   /** How this process was started, for the lock file ("bzzz peer", "bzzz desktop"...). */
   command: string
   config?: ConfigInput
+  /**
+   * The environment and flag settings among `config` (they win over DIR/config.json), so that config.set can say when
+   * a new file value is overridden. Default: all of `config`.
+   */
+  configOverrides?: ConfigInput
   logger?: Logger
 }
 
 export class Peer {
   readonly dataDir: string
-  readonly config: Config
+  /** Settings: the effective configuration, changed at runtime through config.set. */
+  readonly configManager: ConfigManager
   readonly events = new CoreEvents()
   readonly store: Store
   readonly roster: RosterBook
@@ -60,7 +70,7 @@ export class Peer {
 
   private constructor(opts: PeerOptions, dataDir: string, lock: ProcessLock, store: Store, vault: Vault | undefined) {
     this.dataDir = dataDir
-    this.config = configSchema.parse(opts.config ?? {})
+    this.configManager = new ConfigManager({ dataDir, config: configSchema.parse(opts.config ?? {}), overrides: opts.configOverrides ?? opts.config ?? {} })
     this.log = opts.logger ?? (() => undefined)
     this.lock = lock
     this.store = store
@@ -73,6 +83,7 @@ export class Peer {
       trust: () => this.roster.trust,
       roster: () => this.roster.envelope?.payload,
       knownLogCount: (author) => this.index.contiguousCount(author),
+      knownTerm: () => this.runtime?.election?.term ?? 0,
     })
     this.decisions = new DecisionService({
       peer: this,
@@ -82,6 +93,12 @@ export class Peer {
       settings: { replicas: this.config.replicas, cacheEntries: this.config.cache.entries, cacheTtlSeconds: this.config.cache.ttlSeconds, putTimeoutMs: 5_000, getTimeoutMs: 5_000 },
     })
     this.membership = new MembershipAdmin(this)
+    this.configManager.onChange(() => applyRuntimeConfig(this))
+  }
+
+  /** The effective configuration (file, environment, flags, and changes made while running). */
+  get config(): Config {
+    return this.configManager.current
   }
 
   static async open(opts: PeerOptions): Promise<Peer> {
@@ -141,6 +158,7 @@ export class Peer {
       genesis.roster,
     )
     await this.records.put(rosterKey(genesis.vault.network.id), encodeEnvelope(genesis.roster))
+    await this.records.put(genesis.keyring.key, genesis.keyring.bytes)
     this.vault = await Vault.create(this.dataDir, opts.passphrase, genesis.vault)
     this.current = new MemberSession(genesis.vault)
     await this.audit.append('network_created', { network: genesis.vault.network.id, name: opts.networkName }, opts.memberName)
@@ -156,6 +174,7 @@ export class Peer {
     await this.roster.initialize({ networkId: joined.vault.network.id, networkName: joined.vault.network.name, adminSigningKey: joined.vault.network.admin.signingKey }, joined.roster)
     await this.records.put(rosterKey(joined.vault.network.id), joined.rosterBytes)
     await this.records.put(keysKey(joined.vault.network.id, joined.vault.member.id), joined.keysBytes)
+    await this.store.json<typeof joined.peers>('meta').put('known-peers', joined.peers)
     this.vault = await Vault.create(this.dataDir, opts.passphrase, joined.vault)
     this.current = new MemberSession(joined.vault)
     await this.audit.append('member_added', { member: joined.vault.member.id, role: joined.vault.member.role, joined: true }, joined.vault.member.id)
@@ -173,8 +192,23 @@ export class Peer {
       if (err instanceof BzzzError && err.code === 'unauthenticated') await this.audit.append('unlock_failed', { reason: 'wrong passphrase' })
       throw err
     }
+    return this.openSession(contents)
+  }
+
+  /**
+   * Unlocks with a key exported earlier by `vaultHandle.exportKey()` (the desktop app's remembered unlock, kept
+   * encrypted by the OS keychain). A stale key (the passphrase changed) is `unauthenticated`.
+   */
+  async unlockWithKey(key: Uint8Array): Promise<MemberSession> {
+    if (this.vault === undefined) return this.session // throws the onboarding hint
+    if (this.current !== undefined) return this.current
+    return this.openSession(await this.vault.unlockWithKey(key))
+  }
+
+  private openSession(contents: VaultContents): MemberSession {
+    if (this.vault === undefined) return this.session
     const trust = this.roster.trust
-    if (trust === undefined || trust.networkId !== contents.network.id || trust.adminSigningKey !== contents.network.admin.signingKey) {
+    if (trust === undefined || trust.networkId !== contents.network.id) {
       this.vault.lock()
       throw new BzzzError('conflict', 'the vault and the store in this data directory belong to different networks; restore the directory from one backup')
     }
@@ -203,6 +237,14 @@ export class Peer {
 
   get network(): NetworkRuntime | undefined {
     return this.runtime
+  }
+
+  get election(): ElectionService | undefined {
+    return this.runtime?.election
+  }
+
+  get custody(): CustodyService | undefined {
+    return this.runtime?.custody
   }
 
   /** Starts the libp2p node. Needs a roster (after init or join); the vault may stay locked. */
@@ -269,7 +311,7 @@ export class Peer {
   status(): NodeStatus {
     const s = this.current
     const roster = this.roster.envelope?.payload
-    const admin = roster?.members.find((m) => m.role === 'admin')
+    const admin = this.runtime?.election?.leader !== undefined ? { id: this.runtime.election.leader } : roster?.members.find((m) => m.role === 'admin')
     return {
       version: VERSION,
       state: this.closed ? 'stopped' : this.runtime === undefined && this.state === 'stopped' ? 'stopped' : this.state,
@@ -279,8 +321,9 @@ export class Peer {
       listenAddrs: this.runtime?.addresses() ?? [],
       connectedPeers: this.runtime?.node.getPeers().length ?? 0,
       ...(admin === undefined ? {} : { admin: admin.id }),
-      term: 0,
+      term: this.runtime?.election?.term ?? 0,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      dataDir: this.dataDir,
     }
   }
 

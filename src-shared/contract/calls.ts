@@ -254,7 +254,14 @@ export const calls = {
   // -- operations ---------------------------------------------------------------------------------------------
   'audit.list': call({
     summary: 'The hash-chained audit log, newest last',
-    input: z.object({ after: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    input: z
+      .object({
+        after: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+        /** The newest `limit` entries (after `after`, if given) instead of the oldest; still oldest first. */
+        newest: z.boolean().optional(),
+      })
+      .strict(),
     output: z.object({ entries: z.array(auditEntrySchema) }),
     access: 'debug_access',
     rate: 'general',
@@ -279,7 +286,14 @@ export const calls = {
   'config.set': call({
     summary: 'Change one configuration key (dotted path); validated before it is stored',
     input: z.object({ key: z.string().min(1).max(100), value: z.unknown() }).strict(),
-    output: configSchema,
+    output: z.object({
+      key: z.string(),
+      config: configSchema,
+      /** Settings of this change that apply only after the peer restarts (the others are applied already). */
+      restartRequired: z.array(z.string()),
+      /** An environment variable or flag of the running peer sets this key: the file holds the new value, the override wins. */
+      overridden: z.boolean(),
+    }),
     access: 'system_configuration',
     rate: 'admin',
     http: { method: 'PUT', path: '/api/config' },
@@ -287,7 +301,7 @@ export const calls = {
   'debug.connections': call({
     summary: 'Open connections with their streams and protocols',
     input: empty,
-    output: z.object({ connections: z.array(z.object({ peerId: z.string(), addr: z.string(), direction: z.string(), streams: z.array(z.string()) })) }),
+    output: z.object({ connections: z.array(z.object({ peerId: z.string(), memberId: z.string().optional(), addr: z.string(), direction: z.string(), streams: z.array(z.string()) })) }),
     access: 'debug_access',
     rate: 'general',
     http: { method: 'GET', path: '/api/debug/connections' },
@@ -303,7 +317,7 @@ export const calls = {
   'debug.routing': call({
     summary: 'The Kademlia routing table',
     input: empty,
-    output: z.object({ kBucketSize: z.number().int(), peers: z.array(z.object({ peerId: z.string(), distance: z.string() })) }),
+    output: z.object({ kBucketSize: z.number().int(), peers: z.array(z.object({ peerId: z.string(), memberId: z.string().optional(), distance: z.string() })) }),
     access: 'debug_access',
     rate: 'general',
     http: { method: 'GET', path: '/api/debug/routing' },
@@ -311,7 +325,18 @@ export const calls = {
   'debug.dhtGet': call({
     summary: 'Look up a raw DHT record by key (read-only)',
     input: z.object({ key: z.string().regex(/^\/bzzz\//, "DHT keys start with '/bzzz/'").max(512) }).strict(),
-    output: z.object({ key: z.string(), found: z.boolean(), kind: z.string().optional(), author: z.string().optional(), bytes: z.number().int().optional(), valid: z.boolean().optional() }),
+    output: z.object({
+      key: z.string(),
+      found: z.boolean(),
+      /** Where the record came from: the DHT (the network's best value) or, failing that, this peer's own store. */
+      source: z.enum(['dht', 'local']).optional(),
+      kind: z.string().optional(),
+      author: z.string().optional(),
+      bytes: z.number().int().optional(),
+      valid: z.boolean().optional(),
+      /** Why the record does not validate. */
+      reason: z.string().optional(),
+    }),
     access: 'raw_dht',
     rate: 'general',
     http: { method: 'GET', path: '/api/debug/dht' },

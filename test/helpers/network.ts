@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CallInput, CallName, CallOutput } from '../../src-shared/contract/calls.ts'
 import type { Role } from '../../src-shared/roles.ts'
+import type { ConfigInput } from '../../src-shared/config.ts'
 import { dispatchOrThrow } from '../../src-main/api/dispatch.ts'
 import { Peer } from '../../src-main/core/peer.ts'
 import type { NetworkSettings } from '../../src-main/core/network/runtime.ts'
@@ -48,11 +49,23 @@ function listenAddr(transport: 'tcp' | 'memory'): string {
   return transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : `/memory/bzzz-${process.pid}-${memoryCounter++}`
 }
 
-export async function openPeer(dir: string, opts: { listen: string; bootstrap: string[] }): Promise<Peer> {
-  return Peer.open({ dataDir: dir, command: 'test', config: { mdns: false, listen: [opts.listen], bootstrap: opts.bootstrap } })
+/** BZZZ_TEST_LOG=warn (or info, debug) prints the peers' logs while a test runs. */
+const testLogLevel = process.env.BZZZ_TEST_LOG
+const LEVELS = ['debug', 'info', 'warn', 'error']
+
+export async function openPeer(dir: string, opts: { listen: string; bootstrap: string[]; config?: ConfigInput }): Promise<Peer> {
+  const name = dir.split('/').pop()
+  return Peer.open({
+    dataDir: dir,
+    command: 'test',
+    config: { ...opts.config, mdns: false, listen: [opts.listen], bootstrap: opts.bootstrap },
+    ...(testLogLevel === undefined
+      ? {}
+      : { logger: (level, message, fields) => (LEVELS.indexOf(level) >= LEVELS.indexOf(testLogLevel) ? console.log(`[${name}] ${level} ${message} ${JSON.stringify(fields ?? {})}`) : undefined) }),
+  })
 }
 
-export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: { transport?: 'tcp' | 'memory'; settings?: Partial<NetworkSettings> } = {}): Promise<TestNetwork> {
+export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: { transport?: 'tcp' | 'memory'; settings?: Partial<NetworkSettings>; config?: ConfigInput } = {}): Promise<TestNetwork> {
   const transport = opts.transport ?? 'tcp'
   const root = await mkdtemp(join(tmpdir(), 'bzzz-net-'))
   const dirs = new Map<Peer, string>()
@@ -60,7 +73,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
   let counter = 0
   const adminDir = join(root, 'admin')
   const adminListen = listenAddr(transport)
-  const admin = await openPeer(adminDir, { listen: adminListen, bootstrap: [] })
+  const admin = await openPeer(adminDir, { listen: adminListen, bootstrap: [], ...(opts.config === undefined ? {} : { config: opts.config }) })
   dirs.set(admin, adminDir)
   listens.set(admin, adminListen)
   await admin.createNetwork({ networkName: 'testnet', memberName: 'admin', passphrase: PASSPHRASE })
@@ -77,7 +90,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       const dir = join(root, memberName)
       const listen = listenAddr(transport)
       const bootstrap = net.admin.network?.addresses() ?? []
-      const peer = await openPeer(dir, { listen, bootstrap })
+      const peer = await openPeer(dir, { listen, bootstrap, ...(opts.config === undefined ? {} : { config: opts.config }) })
       dirs.set(peer, dir)
       listens.set(peer, listen)
       await peer.joinNetwork({ invite: net.admin.membership.invite(role, 3600).code, memberName, passphrase: PASSPHRASE })
@@ -91,7 +104,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       const listen = listens.get(peer)!
       await peer.close()
       const others = net.all.filter((p) => p !== peer && p.network !== undefined).flatMap((p) => p.network!.addresses())
-      const again = await openPeer(dir, { listen, bootstrap: others })
+      const again = await openPeer(dir, { listen, bootstrap: others, ...(opts.config === undefined ? {} : { config: opts.config }) })
       await again.unlock(PASSPHRASE)
       await again.start({ ...settings, listen: [listen], bootstrap: others })
       dirs.set(again, dir)
@@ -118,4 +131,19 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
 /** A contract call as the local member of `peer`, typed from the contract (the CLI transport). */
 export function callAs<N extends CallName>(peer: Peer, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
   return dispatchOrThrow(name, input, { peer, transport: 'cli' })
+}
+
+/** Deterministic partition: every connection between the two groups is refused by both gates and closed. */
+export async function partition(a: Peer[], b: Peer[]): Promise<void> {
+  for (const x of a) {
+    for (const y of b) {
+      x.network!.gate.block(y.network!.peerId)
+      y.network!.gate.block(x.network!.peerId)
+      for (const c of x.network!.node.getConnections(y.network!.node.peerId)) await c.close().catch(() => undefined)
+    }
+  }
+}
+
+export function heal(peers: Peer[]): void {
+  for (const x of peers) for (const y of peers) if (x !== y) x.network?.gate.unblock(y.network!.peerId)
 }

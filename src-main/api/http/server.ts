@@ -10,7 +10,9 @@ import { BzzzError, HTTP_STATUS, toErrorBody, type ErrorBody } from '../../../sr
 import type { HandlerTable } from '../../core/handlers/types.ts'
 import type { Peer } from '../../core/peer.ts'
 import { VERSION } from '../../core/version.ts'
+import { AuthFailureAudit, type AuthFailure } from '../auth-audit.ts'
 import { dispatch } from '../dispatch.ts'
+import { clientKey, RateLimiter, rateLimitsFromConfig, type CallLimiter } from '../rate-limit.ts'
 import { readJsonObject } from './body.ts'
 import { ciBodyToPublishInput, isCiBody } from './ci-compat.ts'
 import { coerceTextFields } from './query.ts'
@@ -39,6 +41,12 @@ export interface HttpApiOptions {
   extraRoutes?: ExtraRoute[]
   /** Replaces the core's handler table (tests); dispatch's validation and access checks still apply. */
   handlers?: HandlerTable
+  /** Rate limits for contract calls, keyed by 'http' + remote address. Default: a limiter from peer.config.rateLimits. */
+  rateLimiter?: CallLimiter
+  /** Where token failures (401) go. Default: `api_auth_failed` in the peer's audit log, at most one entry per remote per minute. */
+  authFailures?: { record(failure: AuthFailure): void }
+  /** Told about every finished response (metrics). `route` is the call name, 'health', an extra route's prefix or 'unmatched'. */
+  onResponse?: (r: { route: string; method: string; status: number; seconds: number }) => void
 }
 
 export interface HttpApiHandle {
@@ -50,7 +58,7 @@ export interface HttpApiHandle {
 }
 
 /** Query parameters that look like a credential: the token is accepted only in the Authorization header. */
-const TOKEN_QUERY_KEYS = new Set(['token', 'access_token', 'api_token', 'apitoken', 'bearer', 'auth', 'authorization'])
+export const TOKEN_QUERY_KEYS = new Set(['token', 'access_token', 'api_token', 'apitoken', 'bearer', 'auth', 'authorization'])
 const MAX_LOGGED_PATH = 256
 
 function digest(text: string): Buffer {
@@ -125,6 +133,9 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
   const expected = digest(opts.token)
   const extraRoutes = (opts.extraRoutes ?? []).map((r) => ({ ...r, prefix: r.prefix.replace(/\/+$/, '') }))
   const startedAt = Date.now()
+  const rateLimiter = opts.rateLimiter ?? new RateLimiter(() => rateLimitsFromConfig(peer.config.rateLimits))
+  const ownAuthAudit = opts.authFailures === undefined ? new AuthFailureAudit(peer.audit, { log: (level, message, fields) => writeLog({ level, message, ...fields }) }) : undefined
+  const authFailures = opts.authFailures ?? ownAuthAudit!
 
   const writeLog = (line: Record<string, unknown>): void => {
     try {
@@ -134,9 +145,10 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string, seen: { call?: CallName }): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string, seen: { call?: CallName; route?: string }): Promise<void> {
     const method = req.method ?? 'GET'
     if (rawPath === '/health') {
+      seen.route = 'health'
       if (method !== 'GET') {
         sendError(res, { code: 'invalid_input', message: `${method} is not allowed on /health; use GET` }, { status: 405, headers: { Allow: 'GET' } })
         return
@@ -145,12 +157,15 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
       return
     }
     const extra = extraRoutes.find((r) => rawPath === r.prefix || rawPath.startsWith(`${r.prefix}/`))
+    if (extra !== undefined) seen.route = extra.prefix
     if (extra?.public !== true) {
       const query = new URLSearchParams(rawQuery)
       if ([...query.keys()].some((k) => TOKEN_QUERY_KEYS.has(k.toLowerCase()))) {
+        authFailures.record({ transport: 'http', remote: req.socket.remoteAddress, reason: 'token_in_url' })
         throw new BzzzError('unauthenticated', "the API token is accepted only in the Authorization header ('Authorization: Bearer TOKEN'), never in the URL")
       }
       if (!bearerMatches(req.headers.authorization, expected)) {
+        authFailures.record({ transport: 'http', remote: req.socket.remoteAddress, reason: req.headers.authorization === undefined ? 'missing_token' : 'wrong_token' })
         throw new BzzzError('unauthenticated', "missing or wrong API token; send 'Authorization: Bearer TOKEN' with the token from DATA_DIR/api-token")
       }
     }
@@ -171,6 +186,7 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
     const result = await dispatch(route.name, input, { peer, transport: 'http' }, {
       ...(opts.handlers === undefined ? {} : { handlers: opts.handlers }),
       onInternalError: (name, err) => writeLog({ level: 'error', call: name, error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown' }),
+      rateLimit: { limiter: rateLimiter, key: clientKey('http', req.socket.remoteAddress) },
     })
     if (result.ok) send(res, route.name === 'decisions.publish' ? 201 : 200, result.data)
     else sendError(res, result.error)
@@ -179,8 +195,13 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
   const server = createServer((req, res) => {
     const started = performance.now()
     const { rawPath, rawQuery } = splitUrl(req.url ?? '/')
-    const seen: { call?: CallName } = {}
+    const seen: { call?: CallName; route?: string } = {}
     res.on('finish', () => {
+      try {
+        opts.onResponse?.({ route: seen.call ?? seen.route ?? 'unmatched', method: req.method ?? 'GET', status: res.statusCode, seconds: (performance.now() - started) / 1000 })
+      } catch {
+        // Metrics never break a request.
+      }
       const line: Record<string, unknown> = { method: req.method, path: rawPath.slice(0, MAX_LOGGED_PATH), status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 }
       if (seen.call !== undefined) line.call = seen.call
       writeLog(line)
@@ -237,7 +258,7 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
         server.closeIdleConnections()
         // In-flight requests get a moment to finish; then every connection goes.
         setTimeout(() => server.closeAllConnections(), 2000).unref()
-      })
+      }).finally(() => ownAuthAudit?.close())
       return closing
     },
   }

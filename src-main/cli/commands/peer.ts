@@ -1,6 +1,9 @@
 // bzzz peer: run a peer in the foreground (servers, always-on and bootstrap nodes, tests).
 import type { Command } from 'commander'
+import type { ConfigInput } from '../../../src-shared/config.ts'
 import { BzzzError } from '../../../src-shared/errors.ts'
+import { mergeLayers, parseCliValue } from '../../core/config/keys.ts'
+import { configFromPairs, loadConfig } from '../../core/config/manager.ts'
 import { dataDirOf, type DataDirOptions } from '../context.ts'
 import { startHeadlessPeer } from '../headless-peer.ts'
 import { readPassphrase } from '../passphrase.ts'
@@ -23,6 +26,28 @@ interface PeerFlags extends DataDirOptions {
   relay?: boolean
   mdns?: boolean
   locked?: boolean
+  logLevel?: string
+  set?: string[]
+}
+
+/** `--set KEY=VALUE` (VALUE as JSON when it parses, else text). */
+function keyValue(pair: string): [string, unknown] {
+  const eq = pair.indexOf('=')
+  if (eq <= 0) throw new BzzzError('invalid_input', `--set expects KEY=VALUE (e.g. cache.entries=500), not '${pair}'`)
+  return [pair.slice(0, eq), parseCliValue(pair.slice(eq + 1))]
+}
+
+/** The flag layer of the configuration: --set pairs first, the dedicated flags over them. */
+function flagLayer(opts: PeerFlags): ConfigInput {
+  const api = opts.api === undefined ? undefined : hostPort(opts.api)
+  return mergeLayers(configFromPairs((opts.set ?? []).map(keyValue)), {
+    ...(opts.listen === undefined ? {} : { listen: opts.listen }),
+    ...(opts.bootstrap === undefined ? {} : { bootstrap: opts.bootstrap }),
+    ...(api === undefined ? {} : { api }),
+    ...(opts.relay ? { relay: true } : {}),
+    ...(opts.mdns === false ? { mdns: false } : {}),
+    ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel as ConfigInput['logLevel'] }),
+  })
 }
 
 export function registerPeer(program: Command): void {
@@ -35,19 +60,18 @@ export function registerPeer(program: Command): void {
     .option('--relay', 'serve as a circuit-relay hop for members that cannot reach each other directly')
     .option('--no-mdns', 'do not look for peers on the local network')
     .option('--locked', 'start without unlocking the vault: serve the network, but do not read or sign')
+    .option('--log-level <level>', 'trace, debug, info, warn or error')
+    .option('--set <key=value>', 'any setting (repeatable), e.g. --set cache.entries=500; flags win over BZZZ_* variables and DIR/config.json', collect)
     .action(async (opts: PeerFlags) => {
       const dataDir = dataDirOf(opts)
-      const api = opts.api === undefined ? undefined : hostPort(opts.api)
+      const overrides = flagLayer(opts)
+      // The whole configuration is checked before the passphrase is asked for: a bad value is one line, no start.
+      await loadConfig({ dataDir, env: process.env, flags: overrides })
       const passphrase = !opts.locked && (await Vault.exists(dataDir)) ? await readPassphrase(opts) : undefined
       const running = await startHeadlessPeer({
         dataDir,
-        overrides: {
-          ...(opts.listen === undefined ? {} : { listen: opts.listen }),
-          ...(opts.bootstrap === undefined ? {} : { bootstrap: opts.bootstrap }),
-          ...(api === undefined ? {} : { api }),
-          ...(opts.relay ? { relay: true } : {}),
-          ...(opts.mdns === false ? { mdns: false } : {}),
-        },
+        overrides,
+        env: process.env,
         ...(passphrase === undefined ? {} : { passphrase }),
       })
       await new Promise<void>((resolve) => {

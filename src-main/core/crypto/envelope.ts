@@ -20,6 +20,8 @@ export const RECORD_KINDS = [
   'share_request',
   'share_release',
   'custody',
+  'keyring',
+  'presence',
   'admin_rotation',
 ] as const
 export type RecordKind = (typeof RECORD_KINDS)[number]

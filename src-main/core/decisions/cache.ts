@@ -1,8 +1,8 @@
 // A bounded LRU cache with a time to live: the seeds' "local cache (LRU + TTL)" of decrypted decisions.
 export class LruTtlCache<K, V> {
   private readonly map = new Map<K, { value: V; expires: number }>()
-  private readonly max: number
-  private readonly ttlMs: number
+  private max: number
+  private ttlMs: number
   hits = 0
   misses = 0
 
@@ -33,6 +33,13 @@ export class LruTtlCache<K, V> {
       const oldest = this.map.keys().next().value as K
       this.map.delete(oldest)
     }
+  }
+
+  /** New bounds at runtime (config change): the oldest entries beyond `max` go; the new TTL applies to new entries. */
+  resize(max: number, ttlMs: number): void {
+    this.max = max
+    this.ttlMs = ttlMs
+    while (this.map.size > Math.max(0, max)) this.map.delete(this.map.keys().next().value as K)
   }
 
   clear(): void {

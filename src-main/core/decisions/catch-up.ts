@@ -84,6 +84,10 @@ export class CatchUp {
           const env = await decisions.fetchRecord(h.address).catch(() => undefined)
           if (env === undefined) result.missing++
           else result.fetched++
+          // Indexed here, the header never reaches ingest as new: tell the UI as gossip would have (the title when
+          // this member could open the record; transports filter it again).
+          const title = decisions.search.get(h.address)?.title
+          peer.events.emit('decision.published', { header: h, local: false, ...(title === undefined ? {} : { title }) })
         }
       }),
     )

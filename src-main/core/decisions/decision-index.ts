@@ -51,11 +51,18 @@ export class DecisionIndex {
     return this.headers.get(address)
   }
 
-  /** Adds a header durably; returns false when it was already known. */
+  private readonly adding = new Set<string>()
+
+  /** Adds a header durably; returns false when it was already known (or is being added by a concurrent call). */
   async add(header: DecisionHeader): Promise<boolean> {
-    if (this.headers.has(header.address)) return false
-    await this.headersDb.put(header.address, header, SYNC)
-    this.remember(header)
+    if (this.headers.has(header.address) || this.adding.has(header.address)) return false
+    this.adding.add(header.address)
+    try {
+      await this.headersDb.put(header.address, header, SYNC)
+      this.remember(header)
+    } finally {
+      this.adding.delete(header.address)
+    }
     return true
   }
 

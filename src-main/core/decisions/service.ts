@@ -73,6 +73,12 @@ export class DecisionService {
     this.cache = new LruTtlCache(deps.settings.cacheEntries, deps.settings.cacheTtlSeconds * 1000)
   }
 
+  /** Settings changed at runtime (config.set): replicas for the next publish, cache bounds at once. */
+  updateSettings(s: Partial<DecisionSettings>): void {
+    Object.assign(this.settings, s)
+    this.cache.resize(this.settings.cacheEntries, this.settings.cacheTtlSeconds * 1000)
+  }
+
   /** Forget everything decrypted (vault locked). */
   forgetDecrypted(): void {
     this.search.clear()
@@ -83,6 +89,15 @@ export class DecisionService {
   // -- publish ------------------------------------------------------------------------------------------------
 
   async publish(input: PublishRequest): Promise<{ address: string; replicas: number; header: DecisionHeader }> {
+    try {
+      return await this.publishOnce(input)
+    } catch (err) {
+      this.stats.publishFailed++
+      throw err
+    }
+  }
+
+  private async publishOnce(input: PublishRequest): Promise<{ address: string; replicas: number; header: DecisionHeader }> {
     const session = this.peer.session
     const roster = this.peer.roster.roster
     const bytes = contentBytes(input)
@@ -206,9 +221,11 @@ export class DecisionService {
     const pending = this.fetching.get(address)
     if (pending !== undefined) return pending
     const run = (async () => {
+      const key = decisionKey(this.peer.roster.roster.network.id, address)
+      const local = await this.records.get(key)
+      if (local !== undefined) return this.validator.decision(decodeEnvelope(local), key)
       const network = this.network
       if (network === undefined) return undefined
-      const key = decisionKey(this.peer.roster.roster.network.id, address)
       const bytes = await network.get(key, { timeoutMs: this.settings.getTimeoutMs })
       if (bytes === undefined) return undefined
       const env = this.validator.decision(decodeEnvelope(bytes), key)

@@ -15,7 +15,9 @@ import { keysKey, rosterKey } from '../records/keys.ts'
 import type { KeyEnvelopePayload } from '../records/schemas.ts'
 import type { VaultContents } from '../vault/contents.ts'
 import { createInvite, decodeInvite } from './invite.ts'
-import { findMember, signRoster, type NonAdminRole, type Roster } from './roster.ts'
+import { buildKeyring } from './keyring.ts'
+import { findMember, signRoster, type AdminRotation, type NonAdminRole, type Roster } from './roster.ts'
+import { adminPublic, generateAdminKey } from '../crypto/admin-key.ts'
 
 const KEY_ENVELOPE_TTL_MS = 100 * 365 * 24 * 3600 * 1000
 
@@ -54,6 +56,10 @@ export class MembershipAdmin {
   private adminKey() {
     const admin = this.peer.session.admin
     if (admin === undefined) throw new BzzzError('forbidden', 'only the current admin holds the admin key; this peer is not the admin')
+    const election = this.peer.election
+    if (election !== undefined && !election.isLeader) {
+      throw new BzzzError('forbidden', `this peer is not the sitting admin (term ${election.term}${election.leader === undefined ? ', no admin elected yet' : `, admin ${election.leader}`})`)
+    }
     return admin
   }
 
@@ -130,59 +136,172 @@ export class MembershipAdmin {
   /** Removes a member, rotates its role key, and re-splits the admin key if it held a share. */
   remove(memberId: string): Promise<{ seq: number; rotatedRole: Role }> {
     return this.serialized(async () => {
-      const admin = this.adminKey()
       const roster = this.peer.roster.roster
       const member = findMember(roster, memberId)
       if (member === undefined) throw new BzzzError('not_found', `'${memberId}' is not a member`)
       if (member.id === this.peer.session.memberId) throw new BzzzError('conflict', 'the admin cannot remove itself; another member must become admin first')
       if (member.role === 'admin') throw new BzzzError('conflict', 'cannot remove an admin-role member')
       const role = member.role as NonAdminRole
+      const next = await this.change({
+        draft: {
+          ...roster,
+          members: roster.members.filter((m) => m.id !== memberId),
+          removed: [...roster.removed, memberId],
+          revokedPeers: [...roster.revokedPeers, ...member.peerIds],
+        },
+        rotate: role,
+        // A removed custodian still holds a share of the old split: re-split so that share is worthless.
+        ...(member.flags.custodian ? { custodians: roster.custody.slots.map((s) => (s.memberId === memberId ? null : s.memberId)) } : {}),
+      })
+      await this.peer.audit.append('member_removed', { member: memberId, seq: next.seq }, this.peer.session.memberId)
+      this.peer.events.emit('member.removed', { memberId, seq: next.seq })
+      return { seq: next.seq, rotatedRole: role }
+    })
+  }
+
+  /** Rotates a role key now (also run on schedule): new content is sealed to the new key; old keys stay. */
+  rotate(role: NonAdminRole): Promise<{ key: Role; keyId: string }> {
+    return this.serialized(async () => {
+      const next = await this.change({ draft: this.peer.roster.roster, rotate: role })
+      return { key: role, keyId: next.roleKeys[role].keyId }
+    })
+  }
+
+  /**
+   * Rotates the admin key itself: a new secret, endorsed by the old signing key (the rotation link every member can
+   * follow from the key it trusts), re-split among the same custodians. The old admin age identity moves into the
+   * keyring as a retired key, so admin-only content sealed before stays readable by whoever holds the seat.
+   */
+  rotateAdmin(): Promise<{ key: Role; keyId: string }> {
+    return this.serialized(async () => {
+      const old = this.adminKey()
+      const roster = this.peer.roster.roster
+      const next = generateAdminKey()
+      const pub = adminPublic(next)
+      const now = Date.now()
+      const rotation: AdminRotation = { from: roster.admin.signingKey, to: pub.signingKey, toRecipient: pub.recipient, at: now }
+      const link = toBase64(encodeEnvelope(signEnvelope({ kind: 'admin_rotation', net: roster.network.id, author: 'admin', seq: roster.seq + 1, payload: rotation, ttlMs: 100 * 365 * 24 * 3600 * 1000 }, old.signing)))
+      await this.peer.vaultHandle.update((v) => ({
+        ...v,
+        adminSecret: toBase64(next.secret),
+        roleKeys: [...v.roleKeys, { role: 'admin' as const, keyId: old.age.keyId, identity: old.ageIdentity, createdAt: roster.admin.createdAt ?? now, retiredAt: now }],
+      }))
+      this.peer.refreshSession()
+      const keyId = recipientKeyId(pub.recipient)
+      await this.change({
+        draft: { ...roster, admin: { ...pub, keyId, createdAt: now }, adminChain: [...(roster.adminChain ?? []), link] },
+        custodians: roster.custody.slots.map((s) => s.memberId),
+        keyring: true,
+      })
+      await this.peer.audit.append('key_rotated', { role: 'admin', keyId, custodyEpoch: this.peer.roster.roster.custody.epoch }, this.peer.session.memberId)
+      this.peer.events.emit('key.rotated', { key: 'admin', keyId })
+      return { key: 'admin' as const, keyId }
+    })
+  }
+
+  /** Chooses the five custodians (in share order) and re-splits the admin key among them. */
+  assignCustodians(memberIds: string[]): Promise<{ epoch: number }> {
+    return this.serialized(async () => {
+      const roster = this.peer.roster.roster
+      if (new Set(memberIds).size !== memberIds.length) throw new BzzzError('invalid_input', 'each custodian can hold only one share; name five different members')
+      for (const id of memberIds) if (findMember(roster, id) === undefined) throw new BzzzError('not_found', `'${id}' is not a member`)
+      const next = await this.change({ draft: roster, custodians: memberIds })
+      await this.peer.audit.append('key_rotated', { key: 'custody', epoch: next.custody.epoch, custodians: memberIds }, this.peer.session.memberId)
+      return { epoch: next.custody.epoch }
+    })
+  }
+
+  /**
+   * One roster change: optionally a role key rotation and a re-split of the admin key among `custodians` (null keeps
+   * a share with the admin until someone joins). Key envelopes go out before the roster that asks for them.
+   */
+  private async change(c: { draft: Roster; rotate?: NonAdminRole; custodians?: (string | null)[]; keyring?: boolean }): Promise<Roster> {
+    const admin = this.adminKey()
+    const self = this.peer.session.memberId
+    let next: Roster = { ...c.draft, seq: this.peer.roster.roster.seq + 1 }
+    let vault = this.peer.vaultHandle.contents
+    let keyId: string | undefined
+    if (c.rotate !== undefined) {
+      const role = c.rotate
       const now = Date.now()
       const identity = generateAgeIdentity()
       const recipient = ageRecipientOf(identity)
-      const keyId = recipientKeyId(recipient)
-      let vault = await this.peer.vaultHandle.update((v) => ({
+      keyId = recipientKeyId(recipient)
+      vault = await this.peer.vaultHandle.update((v) => ({
         ...v,
-        roleKeys: [...v.roleKeys.map((k) => (k.role === role && k.retiredAt === undefined ? { ...k, retiredAt: now } : k)), { role, keyId, identity, createdAt: now }],
+        roleKeys: [...v.roleKeys.map((k) => (k.role === role && k.retiredAt === undefined ? { ...k, retiredAt: now } : k)), { role, keyId: keyId!, identity, createdAt: now }],
       }))
-      let next: Roster = {
-        ...roster,
-        seq: roster.seq + 1,
-        members: roster.members.filter((m) => m.id !== memberId),
-        removed: [...roster.removed, memberId],
-        revokedPeers: [...roster.revokedPeers, ...member.peerIds],
-        roleKeys: { ...roster.roleKeys, [role]: { keyId, recipient } },
+      next = { ...next, roleKeys: { ...next.roleKeys, [role]: { keyId, recipient } } }
+    }
+    let shares: Map<number, string> | undefined
+    if (c.custodians !== undefined) {
+      const resplit = await splitSecret(admin.secret)
+      const byIndex = new Map(resplit.shares.map((s) => [s.index, encodeShare(s)]))
+      shares = byIndex
+      const epoch = next.custody.epoch + 1
+      const slots = resplit.shares.map((s, i) => ({ index: s.index, memberId: c.custodians![i] ?? null, digest: resplit.commitments[i] ?? '' }))
+      next = {
+        ...next,
+        custody: { epoch, threshold: THRESHOLD, slots },
+        members: next.members.map((m) => ({ ...m, flags: { ...m.flags, custodian: slots.some((s) => s.memberId === m.id) } })),
       }
-      let shares: Map<number, string> | undefined
-      if (member.flags.custodian) {
-        // The removed member still holds a share of the old split: re-split so it is worthless.
-        const resplit = await splitSecret(admin.secret)
-        shares = new Map(resplit.shares.map((s) => [s.index, encodeShare(s)]))
-        const epoch = roster.custody.epoch + 1
-        const slots = roster.custody.slots.map((s, i) => ({ index: s.index, memberId: s.memberId === memberId ? null : s.memberId, digest: resplit.commitments[i] ?? '' }))
-        next = { ...next, custody: { epoch, threshold: THRESHOLD, slots } }
-        const self = this.peer.session.memberId
-        vault = await this.peer.vaultHandle.update((v) => ({
-          ...v,
-          custody: slots.some((s) => s.memberId === self) ? { epoch, index: slots.find((s) => s.memberId === self)!.index, share: shares!.get(slots.find((s) => s.memberId === self)!.index)! } : v.custody,
-          pendingShares: slots.filter((s) => s.memberId === null).map((s) => ({ epoch, index: s.index, share: shares!.get(s.index)! })),
-        }))
-      }
-      // New keys for the removed member's former role-mates, new shares for every other custodian. They go out
-      // before the roster that asks for them, so a member who sees the roster finds its keys already there.
-      for (const m of next.members) {
-        if (m.id === this.peer.session.memberId) continue
-        const slot = next.custody.slots.find((s) => s.memberId === m.id)
-        if (m.role !== role && (shares === undefined || slot === undefined)) continue
-        const share = slot !== undefined && shares !== undefined ? { epoch: next.custody.epoch, index: slot.index, share: shares.get(slot.index)! } : undefined
-        await this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share))
-      }
+      const mine = slots.find((s) => s.memberId === self)
+      vault = await this.peer.vaultHandle.update((v) => {
+        const { custody: _old, ...rest } = v
+        return {
+          ...(mine === undefined ? rest : { ...v, custody: { epoch, index: mine.index, share: byIndex.get(mine.index)! } }),
+          pendingShares: slots.filter((s) => s.memberId === null).map((s) => ({ epoch, index: s.index, share: byIndex.get(s.index)! })),
+        }
+      })
+    }
+    for (const m of next.members) {
+      if (m.id === self) continue
+      const slot = next.custody.slots.find((s) => s.memberId === m.id)
+      const newShare = shares !== undefined && slot !== undefined
+      if (m.role !== c.rotate && !newShare) continue
+      const share = newShare ? { epoch: next.custody.epoch, index: slot.index, share: shares!.get(slot.index)! } : undefined
+      await this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share))
+    }
+    await this.commitRoster(next, admin.signing)
+    if (c.rotate !== undefined || c.keyring === true) {
+      const keyring = await buildKeyring({ net: next.network.id, seq: next.seq, roleKeys: vault.roleKeys, adminRecipient: next.admin.recipient, adminSigning: admin.signing })
+      await this.peer.records.put(keyring.key, keyring.bytes)
+      await this.network?.publishRecord(keyring.key, keyring.bytes).catch(() => undefined)
+    }
+    if (c.rotate !== undefined && keyId !== undefined) {
+      await this.peer.audit.append('key_rotated', { role: c.rotate, keyId }, self)
+      this.peer.events.emit('key.rotated', { key: c.rotate, keyId })
+    }
+    this.peer.refreshSession()
+    return next
+  }
+
+  /**
+   * The elected admin takes the seat: the roster names it admin for `term` (its former role is kept for its older
+   * decisions), and the previous admin becomes an architect and gets the architect keys.
+   */
+  takeSeat(term: number): Promise<void> {
+    return this.serialized(async () => {
+      const admin = this.adminKey()
+      const roster = this.peer.roster.roster
+      const self = this.peer.session.memberId
+      const me = findMember(roster, self)
+      if (me === undefined) throw new BzzzError('not_found', 'this member is not in the roster')
+      if (me.role === 'admin' && roster.adminTerm >= term) return
+      const demoted: Member[] = []
+      const members = roster.members.map((m) => {
+        if (m.id === self) return { ...m, role: 'admin' as const, formerRoles: [...new Set([...(m.formerRoles ?? []), ...(m.role === 'admin' ? [] : [m.role])])] }
+        if (m.role !== 'admin') return m
+        const d = { ...m, role: 'architect' as const, formerRoles: [...new Set([...(m.formerRoles ?? []), 'admin' as const])] }
+        demoted.push(d)
+        return d
+      })
+      const next: Roster = { ...roster, seq: roster.seq + 1, adminTerm: term, members }
+      const vault = await this.peer.vaultHandle.update((v) => ({ ...v, member: { ...v.member, role: 'admin' } }))
+      this.peer.refreshSession()
+      for (const d of demoted) await this.publishKeys(d.id, await this.keyEnvelope(d, next, vault))
       await this.commitRoster(next, admin.signing)
-      await this.peer.audit.append('member_removed', { member: memberId, seq: next.seq }, this.peer.session.memberId)
-      await this.peer.audit.append('key_rotated', { role, keyId }, this.peer.session.memberId)
-      this.peer.events.emit('member.removed', { memberId, seq: next.seq })
-      this.peer.events.emit('key.rotated', { key: role, keyId })
-      return { seq: next.seq, rotatedRole: role }
+      await this.peer.audit.append('member_added', { member: self, role: 'admin', term, seat: true }, self)
     })
   }
 

@@ -8,10 +8,12 @@ import type { VaultContents } from '../vault/contents.ts'
 import { generateMemberKeys, publicSigningKey } from './identity.ts'
 import { NON_ADMIN_ROLES, signRoster, type NonAdminRole, type Roster } from './roster.ts'
 import type { Envelope } from '../crypto/envelope.ts'
+import { buildKeyring } from './keyring.ts'
 
 export interface Genesis {
   vault: VaultContents
   roster: Envelope<Roster>
+  keyring: { key: string; bytes: Uint8Array }
 }
 
 export async function createGenesis(opts: { networkName: string; memberName: string; peerId: string; now?: number }): Promise<Genesis> {
@@ -35,7 +37,8 @@ export async function createGenesis(opts: { networkName: string; memberName: str
   const roster: Roster = {
     network: { id: networkId, name: opts.networkName },
     seq: 1,
-    admin: { ...adminPub, keyId: recipientKeyId(adminPub.recipient) },
+    adminTerm: 0,
+    admin: { ...adminPub, keyId: recipientKeyId(adminPub.recipient), createdAt: now },
     roleKeys: roleKeyPublic,
     members: [
       {
@@ -67,5 +70,6 @@ export async function createGenesis(opts: { networkName: string; memberName: str
     custody: { epoch: 1, index: 1, share: encodeShare(shares[0]!) },
     pendingShares: shares.slice(1).map((s) => ({ epoch: 1, index: s.index, share: encodeShare(s) })),
   }
-  return { vault, roster: signRoster(roster, admin.signing) }
+  const keyring = await buildKeyring({ net: networkId, seq: 1, roleKeys, adminRecipient: adminPub.recipient, adminSigning: admin.signing })
+  return { vault, roster: signRoster(roster, admin.signing), keyring }
 }

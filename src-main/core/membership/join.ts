@@ -21,11 +21,13 @@ import { ADMIN_AUTHOR, verifyRoster, type Roster } from './roster.ts'
 import { keyEnvelopeSchema, type KeyEnvelopePayload } from '../records/schemas.ts'
 
 const responseSchema = z.union([
-  z.object({ ok: z.literal(true), roster: z.string(), keys: z.string() }).strict(),
+  z.object({ ok: z.literal(true), roster: z.string(), keys: z.string(), peers: z.array(z.object({ peerId: z.string(), addrs: z.array(z.string()).max(8) }).strict()).max(64).default([]) }).strict(),
   z.object({ ok: z.literal(false), error: errorSchema }).strict(),
 ])
 
 export interface JoinOutcome {
+  /** Other members and where the admin saw them: the new peer's first dial candidates besides the admin. */
+  peers: { peerId: string; addrs: string[] }[]
   vault: VaultContents
   roster: Envelope<Roster>
   rosterBytes: Uint8Array
@@ -103,5 +105,6 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
     roleKeys: await Promise.all(keys.keys.map(async (k) => ({ role: k.role, keyId: k.keyId, identity: await openSealed(k.sealed), createdAt: k.createdAt, ...(k.retired ? { retiredAt: now } : {}) }))),
     ...(keys.share === undefined ? {} : { custody: { epoch: keys.share.epoch, index: keys.share.index, share: await openSealed(keys.share.sealed) } }),
   }
-  return { vault, roster, rosterBytes, keys: { ...keysEnv, payload: keys }, keysBytes }
+  const memberPeers = new Set(roster.payload.members.flatMap((m) => m.peerIds))
+  return { peers: parsed.data.peers.filter((p) => memberPeers.has(p.peerId)), vault, roster, rosterBytes, keys: { ...keysEnv, payload: keys }, keysBytes }
 }

@@ -54,3 +54,23 @@ export async function applyKeyEnvelope(peer: Peer, env: Envelope<KeyEnvelopePayl
   peer.refreshSession()
   return true
 }
+
+/**
+ * Keeps the vault's role in step with the roster: after a failover the new admin's role becomes admin and the old
+ * admin's becomes architect. A member that is no longer the admin drops the admin key (its custody share stays).
+ */
+export async function syncRole(peer: Peer): Promise<boolean> {
+  const session = peer.sessionOrUndefined
+  if (session === undefined) return false
+  const me = peer.roster.roster.members.find((m) => m.id === session.memberId)
+  if (me === undefined) return false
+  const dropKey = me.role !== 'admin' && session.admin !== undefined
+  if (me.role === session.role && !dropKey) return false
+  await peer.vaultHandle.update((v) => {
+    const { adminSecret: _dropped, ...rest } = v
+    return { ...(dropKey ? rest : v), member: { ...v.member, role: me.role } }
+  })
+  peer.refreshSession()
+  peer.log('info', 'role changed by the roster', { role: me.role, droppedAdminKey: dropKey })
+  return true
+}

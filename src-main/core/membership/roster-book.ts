@@ -63,6 +63,11 @@ export class RosterBook extends EventEmitter<{ change: [Envelope<Roster>] }> {
     const verified = verifyRoster(env, this.anchor)
     if (this.env !== undefined && verified.payload.seq <= this.env.payload.seq) return false
     await this.blobs.put(ROSTER_KEY, encodeRoster(verified), SYNC)
+    // The admin key was rotated (and the chain verified): trust the new key from now on.
+    if (verified.payload.admin.signingKey !== this.anchor.adminSigningKey) {
+      this.anchor = { ...this.anchor, adminSigningKey: verified.payload.admin.signingKey }
+      await this.meta.put(TRUST_KEY, this.anchor, SYNC)
+    }
     this.env = verified
     this.emit('change', verified)
     return true

@@ -28,7 +28,11 @@ export const rosterSchema = z
   .object({
     network: z.object({ id: z.string(), name: z.string() }).strict(),
     seq: z.number().int().positive(),
-    admin: z.object({ signingKey: z.string(), recipient: z.string(), keyId: z.string() }).strict(),
+    /** The election term of the admin that issued this roster (0 for the founding admin); older terms are refused. */
+    adminTerm: z.number().int().nonnegative(),
+    admin: z.object({ signingKey: z.string(), recipient: z.string(), keyId: z.string(), createdAt: z.number().int().optional() }).strict(),
+    /** Admin key rotations, each signed by the key it replaces: the path from any earlier admin key to this one. */
+    adminChain: z.array(z.string()).max(512).optional(),
     roleKeys: z.object({ observer: roleKeyPublicSchema, backend_dev: roleKeyPublicSchema, architect: roleKeyPublicSchema }).strict(),
     members: z.array(memberSchema),
     custody: z.object({ epoch: z.number().int().positive(), threshold: z.number().int().min(2), slots: z.array(custodianSlotSchema).length(5) }).strict(),
@@ -47,19 +51,54 @@ export function signRoster(roster: Roster, adminSigning: SigningKeyPair): Envelo
   return signEnvelope({ kind: 'roster', net: parsed.network.id, author: ADMIN_AUTHOR, seq: parsed.seq, payload: parsed, ttlMs: ROSTER_TTL_MS }, adminSigning)
 }
 
+export const adminRotationSchema = z.object({ from: z.string(), to: z.string(), toRecipient: z.string(), at: z.number().int() }).strict()
+export type AdminRotation = z.infer<typeof adminRotationSchema>
+
 /**
- * Verifies a roster against the network's admin public key (the trust anchor every member got with its invite).
- * The payload must agree with the envelope on network and sequence.
+ * Follows the rotation chain from a trusted admin key to `target`: each link must be signed by the key it replaces.
+ * Links before the trusted key are skipped (a member that joined later trusts a later key).
+ */
+export function followAdminChain(chain: readonly string[], net: string, trusted: string, target: string): boolean {
+  let current = trusted
+  for (const b64 of chain) {
+    if (current === target) break
+    let link: Envelope
+    try {
+      link = decodeEnvelope(fromBase64(b64))
+    } catch {
+      return false
+    }
+    const payload = adminRotationSchema.safeParse(link.payload)
+    if (!payload.success || payload.data.from !== current) continue
+    const key = fromBase64(current)
+    try {
+      verifyEnvelope(link, { net, kinds: ['admin_rotation'], allowExpired: true, resolveKey: (a, k) => (a === ADMIN_AUTHOR && k === signingKeyId(key) ? key : undefined) })
+    } catch {
+      return false
+    }
+    current = payload.data.to
+  }
+  return current === target
+}
+
+/**
+ * Verifies a roster against the network's admin public key (the trust anchor every member got with its invite), or
+ * against a later admin key the rotation chain leads to. The payload must agree with the envelope.
  */
 export function verifyRoster(env: Envelope, trust: { networkId: string; adminSigningKey: string }): Envelope<Roster> {
-  const adminKey = fromBase64(trust.adminSigningKey)
+  if (env.kind !== 'roster') throw new RecordError('unknown_kind', `expected a roster record, got '${env.kind}'`)
+  const parsed = rosterSchema.safeParse(env.payload)
+  if (!parsed.success) throw new RecordError('malformed', `roster payload is malformed: ${parsed.error.issues[0]?.message ?? ''}`)
+  const signer = parsed.data.admin.signingKey
+  if (signer !== trust.adminSigningKey && !followAdminChain(parsed.data.adminChain ?? [], trust.networkId, trust.adminSigningKey, signer)) {
+    throw new RecordError('unknown_signer', 'the roster is signed by an admin key that no rotation from the trusted key leads to')
+  }
+  const adminKey = fromBase64(signer)
   const verified = verifyEnvelope(env, {
     net: trust.networkId,
     kinds: ['roster'],
     resolveKey: (author, keyId) => (author === ADMIN_AUTHOR && keyId === signingKeyId(adminKey) ? adminKey : undefined),
   })
-  const parsed = rosterSchema.safeParse(verified.payload)
-  if (!parsed.success) throw new RecordError('malformed', `roster payload is malformed: ${parsed.error.issues[0]?.message ?? ''}`)
   if (parsed.data.seq !== env.seq || parsed.data.network.id !== env.net) throw new RecordError('malformed', 'roster payload disagrees with its envelope')
   return { ...verified, payload: parsed.data }
 }

@@ -10,9 +10,16 @@ export interface PutResult {
   timedOut: boolean
 }
 
+/** How a DHT operation ended: 'skipped' when alone (no query was made). */
+export type DhtOutcome = 'ok' | 'not_found' | 'no_replicas' | 'timeout' | 'error' | 'skipped'
+
+/** Told about every put and get when it settles (metrics); must not throw. */
+export type DhtObserver = (op: 'put' | 'get', outcome: DhtOutcome, seconds: number) => void
+
 export class DhtClient {
   private readonly dht: SingleKadDHT
   private readonly controller = new AbortController()
+  observer: DhtObserver | undefined
 
   constructor(dht: SingleKadDHT) {
     this.dht = dht
@@ -24,14 +31,19 @@ export class DhtClient {
   }
 
   put(key: string, value: Uint8Array, opts: { target: number; timeoutMs: number }): Promise<PutResult> {
-    if (this.alone) return Promise.resolve({ replicas: 0, timedOut: false })
+    if (this.alone) {
+      this.observer?.('put', 'skipped', 0)
+      return Promise.resolve({ replicas: 0, timedOut: false })
+    }
+    const started = performance.now()
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(opts.timeoutMs)])
     let replicas = 0
     let settle: ((r: PutResult) => void) | undefined
     const result = new Promise<PutResult>((resolve) => {
       settle = resolve
     })
-    const finish = (timedOut: boolean) => {
+    const finish = (timedOut: boolean, failed = false) => {
+      if (settle !== undefined) this.observer?.('put', timedOut ? 'timeout' : failed ? 'error' : replicas > 0 ? 'ok' : 'no_replicas', (performance.now() - started) / 1000)
       settle?.({ replicas, timedOut })
       settle = undefined
     }
@@ -45,7 +57,7 @@ export class DhtClient {
         }
         finish(false)
       } catch {
-        finish(signal.aborted)
+        finish(signal.aborted, !signal.aborted)
       }
     })()
     return result
@@ -53,7 +65,11 @@ export class DhtClient {
 
   /** The best value the network holds for the key (as chosen by our selectors), or undefined. */
   async get(key: string, opts: { timeoutMs: number }): Promise<Uint8Array | undefined> {
-    if (this.alone) return undefined
+    if (this.alone) {
+      this.observer?.('get', 'skipped', 0)
+      return undefined
+    }
+    const started = performance.now()
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(opts.timeoutMs)])
     let value: Uint8Array | undefined
     try {
@@ -63,6 +79,7 @@ export class DhtClient {
     } catch {
       // not found, aborted or timed out: the caller falls back to what it has
     }
+    this.observer?.('get', value !== undefined ? 'ok' : signal.aborted ? 'timeout' : 'not_found', (performance.now() - started) / 1000)
     return value
   }
 

@@ -63,6 +63,7 @@ export function protocolNames(networkId: string) {
       roster: `${base}/roster`,
       heartbeat: `${base}/heartbeat`,
       election: `${base}/election`,
+      presence: `${base}/presence`,
     },
   }
 }

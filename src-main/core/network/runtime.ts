@@ -1,6 +1,7 @@
 // The running network of a peer: the libp2p node with its gate, DHT, gossip topics and direct protocols, wired to
 // the core's services. Started by Peer.start(), stopped by Peer.stop().
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { LevelDatastore } from 'datastore-level'
 import { BzzzError, toErrorBody } from '../../../src-shared/errors.ts'
@@ -8,7 +9,9 @@ import type { PeerInfo } from '../../../src-shared/network.ts'
 import { decodeEnvelope, RecordError } from '../crypto/envelope.ts'
 import { utf8 } from '../crypto/encoding.ts'
 import { CatchUp } from '../decisions/catch-up.ts'
-import { applyKeyEnvelope, needsKeys } from '../membership/key-sync.ts'
+import { applyKeyEnvelope, needsKeys, syncRole } from '../membership/key-sync.ts'
+import { ElectionService } from '../election/service.ts'
+import { CustodyService } from '../custody/service.ts'
 import { memberByPeerId } from '../membership/roster.ts'
 import type { Peer } from '../peer.ts'
 import { keysKey, rosterKey } from '../records/keys.ts'
@@ -19,6 +22,7 @@ import { Gossip } from './gossip.ts'
 import { createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
 import { loadOrCreatePeerKey } from './peer-key.ts'
 import { serve } from './rpc.ts'
+import { learnPresence, signPresence, verifyPresence } from './presence.ts'
 
 export interface NetworkSettings {
   listen: string[]
@@ -44,6 +48,8 @@ export class NetworkRuntime {
   readonly catchUp: CatchUp
   readonly republisher: Republisher
   readonly names: ReturnType<typeof protocolNames>
+  election: ElectionService | undefined
+  custody: CustodyService | undefined
   private readonly peer: Peer
   private readonly settings: NetworkSettings
   private readonly timers: NodeJS.Timeout[] = []
@@ -95,8 +101,19 @@ export class NetworkRuntime {
     await node.services.dht.setMode('server')
     runtime.onRoster()
     await runtime.wire()
+    runtime.custody = await CustodyService.start(peer, runtime)
+    runtime.election = await ElectionService.start(peer, runtime)
+    const custody = runtime.custody
+    runtime.election.onWon = (term, cert) => {
+      void custody.recover(term, cert).catch((err: Error) => peer.log('error', 'admin key recovery failed', { term, error: err.message }))
+    }
     runtime.afterStart()
     return runtime
+  }
+
+  /** Settings changed at runtime (config.set): the replica target of later puts and republishes. */
+  updateSettings(s: Partial<Pick<NetworkSettings, 'replicas'>>): void {
+    Object.assign(this.settings, s)
   }
 
   get peerId(): string {
@@ -131,6 +148,14 @@ export class NetworkRuntime {
       },
     })
 
+    this.gossip.topic(names.topics.presence, {
+      verify: (data) => verifyPresence(data, peer.roster.roster),
+      handle: async (p) => {
+        await learnPresence(this.node, p)
+        this.keepConnected()
+      },
+    })
+
     await serve(
       node,
       names.join,
@@ -138,7 +163,15 @@ export class NetworkRuntime {
         try {
           if (!this.isAdminHere()) throw new BzzzError('unavailable', 'this peer is not the admin; joins are handled by the admin peer')
           const r = await peer.membership.admit(body, remote)
-          return utf8.encode(JSON.stringify({ ok: true, roster: Buffer.from(r.roster).toString('base64'), keys: Buffer.from(r.keys).toString('base64') }))
+          // Where the other members are, so the new member is not stranded if this peer goes away.
+          const peers = await Promise.all(
+            this.node
+              .getPeers()
+              .filter((p) => p.toString() !== remote && this.memberPeers.has(p.toString()))
+              .slice(0, 32)
+              .map(async (p) => ({ peerId: p.toString(), addrs: (await this.node.peerStore.get(p).catch(() => undefined))?.addresses.map((a) => a.multiaddr.toString()).slice(0, 8) ?? [] })),
+          )
+          return utf8.encode(JSON.stringify({ ok: true, roster: Buffer.from(r.roster).toString('base64'), keys: Buffer.from(r.keys).toString('base64'), peers }))
         } catch (err) {
           const error = err instanceof BzzzError ? err.toBody() : toErrorBody(err)
           peer.log('warn', 'join refused', { from: remote, error: error.message })
@@ -203,7 +236,9 @@ export class NetworkRuntime {
       this.peer.markRemoved()
       return
     }
-    void this.syncKeysWithRetry()
+    void syncRole(this.peer)
+      .catch((err: Error) => this.peer.log('warn', 'role sync failed', { error: err.message }))
+      .then(() => this.syncKeysWithRetry())
   }
 
   /** The key envelope may still be on its way through the DHT: try a few times before leaving it to catch-up. */
@@ -257,7 +292,14 @@ export class NetworkRuntime {
     return (await this.dht.get(key, { timeoutMs: this.settings.getTimeoutMs })) ?? (await this.peer.records.get(key))
   }
 
+  /** Addresses of members learned at join time (or from a restore): dial candidates beyond the bootstrap list. */
+  async learnKnownPeers(): Promise<void> {
+    const known = (await this.peer.store.json<{ peerId: string; addrs: string[] }[]>('meta').get('known-peers')) ?? []
+    for (const p of known) await learnPresence(this.node, p).catch(() => undefined)
+  }
+
   private afterStart(): void {
+    void this.learnKnownPeers().then(() => this.keepConnected())
     for (const addr of this.settings.bootstrap) {
       void this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => this.peer.log('warn', 'bootstrap dial failed', { addr, error: err.message }))
     }
@@ -268,6 +310,13 @@ export class NetworkRuntime {
       this.timers.push(t)
     }
     every(this.settings.catchUpIntervalMs, () => void this.catchUpSoon())
+    every(5_000, () => this.keepConnected())
+    every(30_000, () => void this.announcePresence())
+    every(3_600_000, () => void this.rotateDueKeys())
+    // Announce where we are as soon as someone listens on the presence topic.
+    const onSubscription = () => void this.announcePresence()
+    this.node.services.pubsub.addEventListener('subscription-change', onSubscription)
+    this.detach.push(() => this.node.services.pubsub.removeEventListener('subscription-change', onSubscription))
     every(this.settings.republishIntervalMs, () => void this.republisher.run())
     // Peers that connected to join but are still not members after a minute are dropped.
     every(15_000, () => {
@@ -277,6 +326,7 @@ export class NetworkRuntime {
     })
     let first = true
     const onFirst = () => {
+      setTimeout(() => this.keepConnected(), 500).unref()
       if (!first) return
       first = false
       void this.republisher.run()
@@ -284,6 +334,59 @@ export class NetworkRuntime {
     }
     this.node.addEventListener('peer:connect', onFirst)
     this.detach.push(() => this.node.removeEventListener('peer:connect', onFirst))
+  }
+
+  /** The sitting admin rotates role keys older than the configured age (default 90 days). */
+  private async rotateDueKeys(): Promise<void> {
+    const session = this.peer.sessionOrUndefined
+    if (session?.admin === undefined || this.election?.isLeader !== true) return
+    const adminCreated = this.peer.roster.roster.admin.createdAt
+    if (adminCreated !== undefined && Date.now() - adminCreated > this.peer.config.rotation.adminKeyDays * 86_400_000) {
+      await this.peer.membership.rotateAdmin().catch((err: Error) => this.peer.log('warn', 'scheduled admin key rotation failed', { error: err.message }))
+    }
+    const maxAge = this.peer.config.rotation.roleKeyDays * 86_400_000
+    for (const role of ['observer', 'backend_dev', 'architect'] as const) {
+      const current = this.peer.vaultHandle.contents.roleKeys.find((k) => k.role === role && k.retiredAt === undefined)
+      if (current !== undefined && Date.now() - current.createdAt > maxAge) {
+        await this.peer.membership.rotate(role).catch((err: Error) => this.peer.log('warn', 'scheduled key rotation failed', { role, error: err.message }))
+      }
+    }
+  }
+
+  private readonly lastDial = new Map<string, number>()
+  private lastPresence = 0
+
+  /** Publishes this member's addresses (at most every 2 s; a locked vault cannot sign, so it stays quiet). */
+  private async announcePresence(): Promise<void> {
+    const session = this.peer.sessionOrUndefined
+    const now = Date.now()
+    if (session === undefined || this.node.status !== 'started' || now - this.lastPresence < 2_000) return
+    this.lastPresence = now
+    const addrs = this.addresses().slice(0, 16)
+    await this.gossip.publish(this.names.topics.presence, signPresence(session.networkId, session.memberId, { peerId: this.peerId, addrs }, session.signing)).catch(() => undefined)
+  }
+
+  /**
+   * Keeps this peer connected to the other members (all of them up to 32, else 16 at random plus the admin), so
+   * that losing any one peer, the admin included, never leaves the rest without a path to each other: elections,
+   * custody and catch-up need member-to-member connections, not just the bootstrap hub.
+   */
+  private keepConnected(): void {
+    if (this.node.status !== 'started') return
+    const roster = this.peer.roster.roster
+    const self = this.peerId
+    const connected = new Set(this.node.getPeers().map(String))
+    let wanted = roster.members.flatMap((m) => m.peerIds).filter((id) => id !== self && this.gate.allowed(id))
+    if (wanted.length > 32) {
+      const admin = roster.members.find((m) => m.role === 'admin')?.peerIds ?? []
+      wanted = [...new Set([...admin, ...wanted.sort(() => Math.random() - 0.5).slice(0, 16)])]
+    }
+    const now = Date.now()
+    for (const id of wanted) {
+      if (connected.has(id) || now - (this.lastDial.get(id) ?? 0) < 10_000) continue
+      this.lastDial.set(id, now)
+      void this.node.dial(peerIdFromString(id), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined)
+    }
   }
 
   private async catchUpSoon(): Promise<void> {
@@ -320,6 +423,8 @@ export class NetworkRuntime {
   }
 
   async stop(): Promise<void> {
+    this.election?.stop()
+    this.custody?.stop()
     for (const t of this.timers) clearInterval(t)
     for (const d of this.detach) d()
     this.dht.stop()

@@ -33,3 +33,11 @@ export const keyEnvelopeSchema = z
   })
   .strict()
 export type KeyEnvelopePayload = z.infer<typeof keyEnvelopeSchema>
+
+/** The admin's keyring: every role key (current and retired), each sealed to the admin age key. Admin-signed. */
+export const keyringSchema = z
+  .object({
+    keys: z.array(z.object({ role: roleSchema, keyId: z.string(), createdAt: z.number().int(), retired: z.boolean(), sealed: z.string() }).strict()),
+  })
+  .strict()
+export type KeyringPayload = z.infer<typeof keyringSchema>

@@ -10,11 +10,14 @@ import { signingKeyId } from '../crypto/signing.ts'
 import type { TrustAnchor } from '../membership/roster-book.ts'
 import { ADMIN_AUTHOR, findMember, memberSigningKey, verifyRoster, type Roster } from '../membership/roster.ts'
 import { decisionKey, keysKey, logKey, parseRecordKey } from './keys.ts'
-import { decisionRecordSchema, announcementSchema, keyEnvelopeSchema, logRecordSchema, LOG_PAGE_SIZE, type DecisionRecord, type KeyEnvelopePayload, type LogRecord } from './schemas.ts'
+import { decisionRecordSchema, announcementSchema, keyEnvelopeSchema, keyringSchema, logRecordSchema, LOG_PAGE_SIZE, type DecisionRecord, type KeyEnvelopePayload, type KeyringPayload, type LogRecord } from './schemas.ts'
+import { verifyCertificate, type Certificate } from '../election/messages.ts'
 
 export interface ValidatorContext {
   trust: () => TrustAnchor | undefined
   roster: () => Roster | undefined
+  /** The highest certified election term this peer knows (older certificates and rosters are stale). */
+  knownTerm?: () => number
   /** The newest log count this peer knows for an author (older log heads are stale). */
   knownLogCount?: (author: string) => number
 }
@@ -98,8 +101,9 @@ export class RecordValidator {
     const member = findMember(this.currentRoster(), env.author)
     if (member === undefined) throw new RecordError('unknown_signer', `'${env.author}' is not a member`)
     if (header.author !== env.author || parsed.value.agent !== env.author) throw new RecordError('forbidden', `'${env.author}' signed a decision attributed to '${header.author}'`)
-    if (header.authorRole !== member.role || parsed.value.role !== member.role) throw new RecordError('forbidden', `'${env.author}' is a ${member.role}, not a ${header.authorRole}`)
-    const may = mayPublish(member.role, header.type, header.audience)
+    const roles = [member.role, ...(member.formerRoles ?? [])]
+    if (parsed.value.role !== header.authorRole || !roles.includes(header.authorRole)) throw new RecordError('forbidden', `'${env.author}' is a ${member.role}, not a ${header.authorRole}`)
+    const may = mayPublish(header.authorRole, header.type, header.audience)
     if (!may.allowed) throw new RecordError('forbidden', may.reason)
     if (header.supersedes !== undefined && !parseAddress(header.supersedes).ok) throw new RecordError('malformed', 'supersedes is not a UCXL address')
   }
@@ -134,7 +138,23 @@ export class RecordValidator {
     const verified = verifyRoster(env, anchor)
     const current = this.ctx.roster()
     if (current !== undefined && verified.payload.seq < current.seq) throw new RecordError('stale', `roster ${verified.payload.seq} is older than the one held (${current.seq})`)
+    const term = this.ctx.knownTerm?.() ?? 0
+    if (current !== undefined && verified.payload.seq > current.seq && verified.payload.adminTerm < Math.min(term, current.adminTerm)) {
+      throw new RecordError('stale', `roster issued in admin term ${verified.payload.adminTerm}; term ${term} is current`)
+    }
     return verified
+  }
+
+  keyring(env: Envelope): Envelope<KeyringPayload> {
+    const verified = this.adminEnvelope(env, ['keyring'])
+    return { ...verified, payload: payloadOf(verified, keyringSchema, 'keyring') }
+  }
+
+  certificate(bytes: Uint8Array): Envelope<Certificate> {
+    const cert = verifyCertificate(bytes, this.currentRoster())
+    const term = this.ctx.knownTerm?.() ?? 0
+    if (cert.payload.term < term) throw new RecordError('stale', `certificate for term ${cert.payload.term}; term ${term} is known`)
+    return cert
   }
 
   /** Any record by its DHT key. Throws RecordError with a reason when it must be refused. */
@@ -142,6 +162,7 @@ export class RecordValidator {
     const parsed = parseRecordKey(key)
     if (parsed === undefined) throw new RecordError('malformed', `unknown DHT key '${key.slice(0, 80)}'`)
     if (parsed.net !== this.anchor().networkId) throw new RecordError('wrong_network', 'record key of another network')
+    if (parsed.type === 'certificate') return this.certificate(bytes)
     const env = decodeEnvelope(bytes)
     switch (parsed.type) {
       case 'decision':
@@ -152,6 +173,8 @@ export class RecordValidator {
         return this.keyEnvelope(env, key)
       case 'log':
         return this.log(env, key)
+      case 'keyring':
+        return this.keyring(env)
     }
   }
 

@@ -18,6 +18,8 @@ export { DEFAULT_SCRYPT_LOG_N, scryptLogNFromEnv }
 export const VAULT_FILE = 'vault.json'
 export const MAX_VAULT_BYTES = 4 * 1024 * 1024
 const CHECK_LABEL = 'bzzz-vault-check'
+/** The size of an exported vault key: the 32-byte encryption key and the 32-byte key-check MAC key. */
+export const EXPORTED_KEY_BYTES = 64
 
 const fileSchema = z
   .object({ format: z.literal('bzzz-vault'), version: z.literal(1) })
@@ -54,15 +56,21 @@ function parseVaultFile(raw: Uint8Array, dir: string): VaultFile {
  * `invalid_input`, naming `dir`/vault.json. Used by `Vault.unlock` and to check a vault carried in a backup.
  */
 export async function openVaultBytes(raw: Uint8Array, passphrase: string, dir: string): Promise<{ contents: VaultContents; key: DerivedKey }> {
-  const { ciphertext, ...header } = parseVaultFile(raw, dir)
-  const key = await keyForHeader(passphrase, header)
+  const file = parseVaultFile(raw, dir)
+  const key = await keyForHeader(passphrase, file)
+  return { contents: openWithKey(file, key, dir, 'wrong passphrase; the vault is unchanged'), key }
+}
+
+/** Decrypts a parsed vault file with a derived key; the key is wiped when it does not open the file. */
+function openWithKey(file: VaultFile, key: DerivedKey, dir: string, wrongKeyMessage: string): VaultContents {
+  const { ciphertext, ...header } = file
   try {
-    if (!checkMatches(key, CHECK_LABEL, header.check)) throw new BzzzError('unauthenticated', 'wrong passphrase; the vault is unchanged')
+    if (!checkMatches(key, CHECK_LABEL, header.check)) throw new BzzzError('unauthenticated', wrongKeyMessage)
     const opened = openBytes(header, fromBase64(ciphertext), key)
     if (!opened.ok) throw damaged(dir, opened.why === 'truncated' ? 'ciphertext is truncated' : 'authentication failed: the file was changed or truncated')
     const contents = vaultContentsSchema.safeParse(JSON.parse(opened.plaintext.toString('utf8')))
     if (!contents.success) throw damaged(dir, 'contents do not match the vault schema')
-    return { contents: contents.data, key }
+    return contents.data
   } catch (err) {
     wipeKey(key)
     throw err
@@ -126,6 +134,32 @@ export class Vault {
 
   async unlock(passphrase: string): Promise<VaultContents> {
     const { contents, key } = await openVaultBytes(await readFile(this.path), passphrase, this.dir)
+    this.key = key
+    this.data = contents
+    return contents
+  }
+
+  /**
+   * The passphrase-derived key of the unlocked vault (EXPORTED_KEY_BYTES), for a caller that protects it itself: the
+   * desktop app keeps it encrypted with the OS keychain (safeStorage) to unlock without the passphrase. A copy: the
+   * caller wipes it. Never send it to a renderer or over the network.
+   */
+  exportKey(): Uint8Array {
+    if (this.key === undefined || this.data === undefined) throw new BzzzError('locked', 'the vault is locked; unlock it before exporting its key')
+    return Uint8Array.from(Buffer.concat([this.key.encKey, this.key.macKey]))
+  }
+
+  /**
+   * Unlocks with a key from `exportKey()` instead of the passphrase (no scrypt). A key that no longer opens the file
+   * (the passphrase was changed, the vault replaced) is `unauthenticated` and changes nothing.
+   */
+  async unlockWithKey(exported: Uint8Array): Promise<VaultContents> {
+    if (exported.length !== EXPORTED_KEY_BYTES) throw new BzzzError('invalid_input', `a vault key is ${EXPORTED_KEY_BYTES} bytes, not ${exported.length}`)
+    const file = parseVaultFile(await readFile(this.path), this.dir)
+    const bytes = Buffer.from(exported) // a copy the vault owns (and wipes on lock)
+    const key: DerivedKey = { encKey: bytes.subarray(0, 32), macKey: bytes.subarray(32), salt: fromBase64(file.kdf.salt), logN: file.kdf.logN }
+    const contents = openWithKey(file, key, this.dir, 'the remembered vault key no longer opens this vault (was the passphrase changed?); unlock with the passphrase')
+    wipeKey(this.key)
     this.key = key
     this.data = contents
     return contents
