@@ -3,6 +3,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cryptoRows } from './crypto.ts'
+import { networkRows } from './network.ts'
+import { electionRows } from './election.ts'
 import { environment, markdownTable, printTable, writeReport, type Row } from './lib/report.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -20,7 +22,7 @@ async function updateBenchmarksMd(rows: Row[]): Promise<void> {
   const env = environment()
   const section = [
     BEGIN,
-    `Measured by \`npm run bench\` on ${env.date.slice(0, 10)}: ${env.cpu}, ${env.cores} cores, ${env.memoryGB} GB, Node ${env.node}.`,
+    `Measured by \`npm run bench\` on ${env.date.slice(0, 10)}: ${env.cpu}, ${env.cores} cores, ${env.memoryGB} GB, Node ${env.node}; load average ${env.loadAverage} when it started.`,
     'Raw figures: `bench/results/bench.json`. Ratios: for times, ours divided by the other figure (lower is better).',
     '',
     markdownTable(rows),
@@ -34,7 +36,11 @@ async function updateBenchmarksMd(rows: Row[]): Promise<void> {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2)
-  const suites: [string, () => Promise<Row[]>][] = [['crypto', cryptoRows]]
+  const suites: [string, () => Promise<Row[]>][] = [
+    ['crypto', cryptoRows],
+    ['network', networkRows],
+    ['election', () => electionRows([5, 25])],
+  ]
   const rows: Row[] = []
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue

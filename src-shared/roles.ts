@@ -118,7 +118,9 @@ const LABEL: Record<Operation, string> = {
 }
 
 function allowedRoles(op: Operation): string {
-  return ROLES.filter((r) => PERMISSION_MATRIX[op][r] !== 'no').join(', ')
+  const full = ROLES.filter((r) => PERMISSION_MATRIX[op][r] === 'yes')
+  const partly = ROLES.filter((r) => PERMISSION_MATRIX[op][r] === 'partial')
+  return partly.length === 0 ? full.join(', ') : `${full.join(', ')}; in part: ${partly.join(', ')}`
 }
 
 /** May a member of `role` do `op`? Conditional cells use `ctx`; without the context they answer for the safe case. */

@@ -1,6 +1,6 @@
 // Benchmark rows and their report: the console table, the raw JSON, and BENCHMARKS.md.
 import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 export interface Row {
@@ -21,7 +21,9 @@ export interface Row {
 
 function fmt(n: number | undefined, unit: string): string {
   if (n === undefined) return '—'
-  const digits = n >= 100 ? 0 : n >= 10 ? 1 : n >= 1 ? 2 : 3
+  // Below 1, three significant digits (a cached read is a few microseconds when written in ms).
+  if (n !== 0 && Math.abs(n) < 1) return `${Number(n.toPrecision(3))} ${unit}`
+  const digits = n >= 100 ? 0 : n >= 10 ? 1 : 2
   return `${n.toFixed(digits)} ${unit}`
 }
 
@@ -29,7 +31,7 @@ function fmt(n: number | undefined, unit: string): string {
 function ratio(row: Row, against: number | undefined): string {
   if (against === undefined || against === 0 || row.ours === 0) return '—'
   const r = row.unit === 'ops/s' || row.unit === '%' ? against / row.ours : row.ours / against
-  return `${r.toFixed(2)}x`
+  return r < 0.01 ? `${Number(r.toPrecision(2))}x` : `${r.toFixed(2)}x`
 }
 
 export function printTable(rows: Row[]): void {
@@ -48,10 +50,14 @@ export interface BenchEnvironment {
   cores: number
   memoryGB: number
   date: string
+  /** The 1-minute load average when the run started: anything else running on the machine skews the figures. */
+  loadAverage: number
 }
 
+const loadAtStart = loadavg()[0] ?? 0
+
 export function environment(): BenchEnvironment {
-  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString() }
+  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString(), loadAverage: Number(loadAtStart.toFixed(2)) }
 }
 
 export async function writeReport(dir: string, name: string, rows: Row[]): Promise<void> {

@@ -5,6 +5,7 @@ import type { ConfigInput } from '../../src-shared/config.ts'
 import { BzzzError } from '../../src-shared/errors.ts'
 import { writeApiInfo, removeApiInfo } from '../api/http/api-info.ts'
 import type { ExtraRoute } from '../api/http/server.ts'
+import { uiRoute } from '../api/http/ui-route.ts'
 import { startApiServer, type ApiServer } from '../api/serve.ts'
 import { loadOrCreateApiToken } from '../api/token.ts'
 import { loadConfig } from '../core/config/manager.ts'
@@ -22,6 +23,8 @@ export interface HeadlessOptions {
   passphrase?: string
   logger?: Logger
   extraRoutes?: ExtraRoute[]
+  /** Serve the built UI (out/renderer) at '/' for a browser; default true. A directory serves another build. */
+  ui?: boolean | { root: string }
 }
 
 export interface HeadlessPeer {
@@ -52,10 +55,13 @@ export async function startHeadlessPeer(opts: HeadlessOptions): Promise<Headless
       port: config.api.port,
       token,
       log: (line) => log('debug', 'http', line),
-      ...(opts.extraRoutes === undefined ? {} : { extraRoutes: opts.extraRoutes }),
+      // The UI comes last: it serves every path outside /api that no other route claims.
+      extraRoutes: [...(opts.extraRoutes ?? []), ...(opts.ui === false ? [] : [uiRoute(typeof opts.ui === 'object' ? { root: opts.ui.root } : {})])],
     })
     await writeApiInfo(opts.dataDir, { url: api.url, pid: process.pid })
     log('info', 'api listening', { url: api.url, tokenFile: `${opts.dataDir}/api-token` })
+    // The token stays out of the log: the link to open is the URL plus '#token=' and the token file's contents.
+    if (opts.ui !== false) log('info', 'ui', { url: `${api.url}/`, open: `${api.url}/#token=<contents of ${opts.dataDir}/api-token>` })
     const handle = api
     let stopping: Promise<void> | undefined
     return {

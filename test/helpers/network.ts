@@ -89,11 +89,13 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       const memberName = name ?? `${role.replace('_', '-')}-${++counter}`
       const dir = join(root, memberName)
       const listen = listenAddr(transport)
-      const bootstrap = net.admin.network?.addresses() ?? []
+      // Invites come from whoever holds the admin seat now (a slow machine can see an election while a network forms).
+      const host = net.all.find((p) => p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined) ?? net.admin
+      const bootstrap = host.network?.addresses() ?? []
       const peer = await openPeer(dir, { listen, bootstrap, ...(opts.config === undefined ? {} : { config: opts.config }) })
       dirs.set(peer, dir)
       listens.set(peer, listen)
-      await peer.joinNetwork({ invite: net.admin.membership.invite(role, 3600).code, memberName, passphrase: PASSPHRASE })
+      await peer.joinNetwork({ invite: host.membership.invite(role, 3600).code, memberName, passphrase: PASSPHRASE })
       await peer.start({ ...settings, listen: addOpts?.circuit ? [listen, '/p2p-circuit'] : [listen], bootstrap })
       net.members.push(peer)
       net.all.push(peer)

@@ -66,6 +66,14 @@ describe('invites', () => {
     await p.close()
   })
 
+  it('a member who joined with no bootstrap address configured still finds the network (the invite is enough)', async () => {
+    const p = await freshPeer()
+    await p.joinNetwork({ invite: net.admin.membership.invite('observer', 600).code, memberName: 'nobootstrap', passphrase: PASSPHRASE })
+    await p.start({ ...net.settings, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
+    await waitFor('connected to the admin', () => p.peers().some((x) => x.memberId === 'admin'), 15_000)
+    await p.close()
+  })
+
   it('refuses a taken name', async () => {
     const p = await freshPeer()
     await expect(p.joinNetwork({ invite: net.admin.membership.invite('observer', 600).code, memberName: 'architect-1', passphrase: PASSPHRASE })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('taken') })

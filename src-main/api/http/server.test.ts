@@ -45,7 +45,7 @@ async function call(r: Running, method: string, path: string, opts: { body?: unk
     ...(opts.body === undefined ? {} : { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }),
   })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, json: JSON.parse(text) as Record<string, any> } // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, headers: res.headers, json: JSON.parse(text) as Record<string, any> }  
 }
 
 /** Writes raw bytes to the server and returns what comes back before the server closes (or `ms` passes). */

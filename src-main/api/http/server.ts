@@ -26,6 +26,8 @@ export interface ExtraRoute {
   prefix: string
   /** Serve without the API token. Default: the token is required, as on every contract route. */
   public?: boolean
+  /** Decides instead of `prefix` which paths this route serves (e.g. the UI: everything outside /api). */
+  match?: (path: string) => boolean
   /** Called with the security headers already set (Content-Type is JSON until the handler sets another). */
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>
 }
@@ -156,7 +158,7 @@ export async function startHttpApi(opts: HttpApiOptions): Promise<HttpApiHandle>
       send(res, 200, { status: 'ok', version: VERSION, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000) })
       return
     }
-    const extra = extraRoutes.find((r) => rawPath === r.prefix || rawPath.startsWith(`${r.prefix}/`))
+    const extra = extraRoutes.find((r) => (r.match !== undefined ? r.match(rawPath) : rawPath === r.prefix || rawPath.startsWith(`${r.prefix}/`)))
     if (extra !== undefined) seen.route = extra.prefix
     if (extra?.public !== true) {
       const query = new URLSearchParams(rawQuery)

@@ -14,7 +14,7 @@ import { sha256Hex } from '../crypto/hash.ts'
 import { recipientsFor } from '../membership/roster.ts'
 import type { Peer } from '../peer.ts'
 import type { PutResult } from '../network/dht.ts'
-import { decisionKey } from '../records/keys.ts'
+import { decisionKey, parseRecordKey } from '../records/keys.ts'
 import type { RecordStore } from '../records/record-store.ts'
 import type { DecisionRecord } from '../records/schemas.ts'
 import type { RecordValidator } from '../records/validate.ts'
@@ -77,6 +77,12 @@ export class DecisionService {
   updateSettings(s: Partial<DecisionSettings>): void {
     Object.assign(this.settings, s)
     this.cache.resize(this.settings.cacheEntries, this.settings.cacheTtlSeconds * 1000)
+  }
+
+  /** The network's deadlines (the runtime's settings), in force from the next operation. */
+  setTimeouts(t: { putTimeoutMs: number; getTimeoutMs: number }): void {
+    this.settings.putTimeoutMs = t.putTimeoutMs
+    this.settings.getTimeoutMs = t.getTimeoutMs
   }
 
   /** Forget everything decrypted (vault locked). */
@@ -156,11 +162,11 @@ export class DecisionService {
     let replicas = 0
     const network = this.network
     if (network !== undefined) {
-      const [put] = await Promise.all([
-        network.put(key, recordBytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }),
-        ...logRecords.map((r: SignedRecord) => network.put(r.key, r.bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })),
-      ])
-      replicas = put?.replicas ?? 0
+      // The author's log goes out in the background (it is already in the local store, and the republisher puts it
+      // back anyway); under load, successive heads coalesce so only the newest is sent.
+      this.queueLogPut(network, logRecords)
+      const put = await network.put(key, recordBytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })
+      replicas = put.replicas
       const announcement =
         recordBytes.length <= GOSSIP_INLINE_BYTES
           ? recordBytes
@@ -170,6 +176,27 @@ export class DecisionService {
     await this.peer.audit.append('decision_published', { address, type: input.type, audience: input.audience, replicas }, session.memberId)
     this.peer.events.emit('decision.published', { header, title: content.title, local: true })
     return { address, replicas, header }
+  }
+
+  private logPutRunning = false
+  private logPutPending: { head: SignedRecord | undefined; pages: SignedRecord[] } = { head: undefined, pages: [] }
+
+  private queueLogPut(network: DecisionNetwork, records: SignedRecord[]): void {
+    for (const r of records) {
+      const parsed = parseRecordKey(r.key)
+      if (parsed?.type === 'log' && parsed.page === undefined) this.logPutPending.head = r
+      else this.logPutPending.pages.push(r) // a full page: written once, never dropped
+    }
+    if (this.logPutRunning) return
+    this.logPutRunning = true
+    void (async () => {
+      while (this.logPutPending.head !== undefined || this.logPutPending.pages.length > 0) {
+        const batch = [...this.logPutPending.pages, ...(this.logPutPending.head === undefined ? [] : [this.logPutPending.head])]
+        this.logPutPending = { head: undefined, pages: [] }
+        await Promise.all(batch.map((r) => network.put(r.key, r.bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }).catch(() => undefined)))
+      }
+      this.logPutRunning = false
+    })()
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

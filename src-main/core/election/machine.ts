@@ -230,6 +230,16 @@ export class ElectionMachine {
     return true
   }
 
+  /** When the lease runs out unless more acknowledgements arrive: the majority-th freshest ack plus the timeout. */
+  leaseExpiresAt(now: number): number | undefined {
+    if (this.role !== 'leader') return undefined
+    const times = [...this.acks.entries()].filter(([id]) => id !== this.self && this.isElector(id)).map(([, at]) => at)
+    if (this.isElector(this.self)) times.push(now)
+    times.sort((a, b) => b - a)
+    const at = times[this.majority - 1]
+    return at === undefined ? Math.max(now, this.leaderSince + this.timing.electionTimeoutMs) : Math.max(at, this.leaderSince) + this.timing.electionTimeoutMs
+  }
+
   /** A follower acknowledged our heartbeat (the lease). */
   onAck(from: string, term: number, now: number): void {
     if (this.role === 'leader' && term === this.term) this.acks.set(from, now)

@@ -341,13 +341,16 @@ export class ElectionService {
     const roster = this.peer.roster.roster
     const now = Date.now()
     const own = this.ownScore()
+    const lease = this.machine.leaseExpiresAt(now)
     return {
       term: this.machine.term,
       ...(this.machine.leader === undefined ? {} : { admin: this.machine.leader }),
       self: this.machine.role,
+      ...(lease === undefined ? {} : { leaseExpiresAt: Math.round(lease) }),
       peers: roster.members.map((m) => {
         const seen = m.id === this.machine.self ? now : this.lastSeen.get(m.id)
-        const state = m.id === this.machine.self ? this.machine.role : m.id === this.machine.leader ? 'leader' : seen !== undefined && now - seen < 3 * this.timing.electionTimeoutMs ? 'follower' : 'unknown'
+        const recent = seen !== undefined && now - seen < this.timing.electionTimeoutMs
+        const state = m.id === this.machine.self ? this.machine.role : m.id === this.machine.leader ? (recent || this.machine.role !== 'leader' ? 'leader' : 'unknown') : recent ? 'follower' : 'unknown'
         return { memberId: m.id, state, ...(seen === undefined ? {} : { lastSeen: seen }) }
       }),
       candidates: roster.members

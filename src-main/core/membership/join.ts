@@ -63,10 +63,13 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
   await node.start()
   let reply: Uint8Array | undefined
   let lastError: unknown
+  /** The admin address that answered: the new member dials it first (it is not in the admin's list of others). */
+  let answered: string | undefined
   try {
     for (const addr of invite.bootstrap) {
       try {
         reply = await request(node, multiaddr(addr), names.join, encodeEnvelope(request_), { timeoutMs: opts.timeoutMs ?? 20_000 })
+        answered = addr
         break
       } catch (err) {
         lastError = err
@@ -106,5 +109,7 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
     ...(keys.share === undefined ? {} : { custody: { epoch: keys.share.epoch, index: keys.share.index, share: await openSealed(keys.share.sealed) } }),
   }
   const memberPeers = new Set(roster.payload.members.flatMap((m) => m.peerIds))
-  return { peers: parsed.data.peers.filter((p) => memberPeers.has(p.peerId)), vault, roster, rosterBytes, keys: { ...keysEnv, payload: keys }, keysBytes }
+  const adminPeerId = answered === undefined ? undefined : /\/p2p\/([^/]+)$/.exec(answered)?.[1]
+  const adminEntry = adminPeerId !== undefined && memberPeers.has(adminPeerId) ? [{ peerId: adminPeerId, addrs: invite.bootstrap.filter((a) => a.endsWith(`/p2p/${adminPeerId}`)).map((a) => a.slice(0, -`/p2p/${adminPeerId}`.length)).slice(0, 8) }] : []
+  return { peers: [...adminEntry, ...parsed.data.peers.filter((p) => memberPeers.has(p.peerId) && p.peerId !== adminPeerId)], vault, roster, rosterBytes, keys: { ...keysEnv, payload: keys }, keysBytes }
 }

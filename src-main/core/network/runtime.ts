@@ -207,6 +207,7 @@ export class NetworkRuntime {
     peer.roster.on('change', onRoster)
     this.detach.push(() => peer.roster.off('change', onRoster))
 
+    peer.decisions.setTimeouts({ putTimeoutMs: this.settings.putTimeoutMs, getTimeoutMs: this.settings.getTimeoutMs })
     peer.decisions.network = {
       put: (key, bytes, opts) => this.dht.put(key, bytes, opts),
       get: (key, opts) => this.dht.get(key, opts),
