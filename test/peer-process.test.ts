@@ -55,7 +55,12 @@ describe('bzzz peer and its clients', () => {
     expect(got.out).toContain('signature verified')
     const ls = await bzzz(['ls', '*/*/platform/**', '--data-dir', admin.dir])
     expect(ls.out).toContain('Adopt gRPC (proposed)')
-    const peers = await bzzz(['peers', '--data-dir', admin.dir])
+    // Connections come and go (a join's temporary node, simultaneous dials): wait for the steady state.
+    let peers = await bzzz(['peers', '--data-dir', admin.dir])
+    for (let i = 0; i < 50 && !/bob\s+architect/.test(peers.out); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      peers = await bzzz(['peers', '--data-dir', admin.dir])
+    }
     expect(peers.out).toMatch(/bob\s+architect/)
   })
 
