@@ -1,5 +1,6 @@
-// npm run bench: the quick benchmark (minutes). Prints the table, writes bench/results/bench.json and the quick
-// section of BENCHMARKS.md. Every row: operation, ours, the seeds' claim, a floor measured in the same run.
+// npm run bench [SUITE...]: the quick benchmark (minutes). Prints the table, writes bench/results/bench.json and the
+// quick section of BENCHMARKS.md (naming suites re-measures only those and keeps the other rows). Every row:
+// operation, ours, the seeds' claim, a floor measured in the same run.
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cryptoRows } from './crypto.ts'
@@ -50,8 +51,18 @@ async function main(): Promise<void> {
     process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
   }
   printTable(rows)
-  await writeReport(import.meta.dirname, 'bench', rows)
-  if (only.length === 0) await updateBenchmarksMd(rows)
+  // A run of some suites replaces just those suites' rows in the last full results, so the report stays whole.
+  const merged = only.length === 0 ? rows : [...(await previousRows()).filter((r) => !only.includes(r.suite)), ...rows]
+  await writeReport(import.meta.dirname, 'bench', merged)
+  await updateBenchmarksMd(merged)
+}
+
+async function previousRows(): Promise<Row[]> {
+  try {
+    return (JSON.parse(await readFile(join(import.meta.dirname, 'results', 'bench.json'), 'utf8')) as { rows: Row[] }).rows
+  } catch {
+    return []
+  }
 }
 
 await main()

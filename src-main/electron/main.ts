@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   // The window's and the tray's callbacks above run only after this exists (the window is shown below).
   const desktop: DesktopShell = new DesktopShell({
     openPeer: async () => {
-      const { config, overrides, unknownEnv } = await loadConfig({ dataDir: paths.dataDir, env: process.env })
+      // The desktop app asks its user before releasing a custody share (a headless peer releases automatically).
+      const { config, overrides, unknownEnv } = await loadConfig({ dataDir: paths.dataDir, env: process.env, defaults: { custody: { policy: 'ask' } } })
       log.setLevel(config.logLevel)
       if (unknownEnv.length > 0) log('warn', 'environment variables that name no setting are ignored', { variables: unknownEnv })
       return Peer.open({ dataDir: paths.dataDir, command: 'bzzz desktop', config, configOverrides: overrides, logger: log })

@@ -89,8 +89,11 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       const memberName = name ?? `${role.replace('_', '-')}-${++counter}`
       const dir = join(root, memberName)
       const listen = listenAddr(transport)
-      // Invites come from whoever holds the admin seat now (a slow machine can see an election while a network forms).
-      const host = net.all.find((p) => p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined) ?? net.admin
+      // Invites come from whoever holds the admin seat now: a slow machine can see an election while a network forms
+      // (the admin's heartbeats delayed past the timeout), and then the invite waits for the new admin to be seated.
+      const seated = () => net.all.find((p) => p.network !== undefined && p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin')
+      await waitFor('a seated admin to issue the invite', () => seated() !== undefined, 30_000)
+      const host = seated()!
       const bootstrap = host.network?.addresses() ?? []
       const peer = await openPeer(dir, { listen, bootstrap, ...(opts.config === undefined ? {} : { config: opts.config }) })
       dirs.set(peer, dir)

@@ -83,6 +83,13 @@ describe('loading the layers', () => {
     expect((await loadConfig({ dataDir: dir })).config).toEqual(configSchema.parse({}))
   })
 
+  it("puts the host's defaults under the file (the desktop app asks before releasing a share)", async () => {
+    const defaults = { custody: { policy: 'ask' as const } }
+    expect((await loadConfig({ dataDir: dir, defaults })).config.custody.policy).toBe('ask')
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ custody: { policy: 'auto' } }))
+    expect((await loadConfig({ dataDir: dir, defaults })).config.custody.policy).toBe('auto')
+  })
+
   it('refuses a bad value with one line naming its source, key and reason', async () => {
     await writeConfig({ cache: { entries: -1 } })
     await expect(loadConfig({ dataDir: dir })).rejects.toThrow(`invalid ${file()}: cache.entries: Too small: expected number to be >=0; the peer was not started`)

@@ -49,11 +49,12 @@ export async function readConfigObject(dataDir: string): Promise<Record<string, 
 }
 
 /** Merges file, environment and flags (flags win) and validates the whole; the error names source, key and reason. */
-export async function loadConfig(opts: { dataDir: string; env?: Record<string, string | undefined>; flags?: ConfigInput }): Promise<LoadedConfig> {
+/** `defaults` are the host's own defaults under the file (the desktop app asks its user before releasing a share). */
+export async function loadConfig(opts: { dataDir: string; env?: Record<string, string | undefined>; flags?: ConfigInput; defaults?: ConfigInput }): Promise<LoadedConfig> {
   const file = (await readConfigObject(opts.dataDir)) as ConfigInput
   const { layer: env, unknown } = configFromEnv(opts.env ?? {})
   const flags = opts.flags ?? {}
-  const r = configSchema.safeParse(mergeLayers(file, env, flags))
+  const r = configSchema.safeParse(mergeLayers(opts.defaults ?? {}, file, env, flags))
   if (!r.success) {
     const issue = firstIssue(r.error)
     const source = layerProvides(flags, issue.path)

@@ -17,7 +17,7 @@ import { findMember, memberSigningKey, type Roster } from '../membership/roster.
 import type { NetworkRuntime } from '../network/runtime.ts'
 import { request, serve } from '../network/rpc.ts'
 import type { Peer } from '../peer.ts'
-import { onKeyRecovered } from './takeover.ts'
+import { onKeyRecovered, prefetchKeyring } from './takeover.ts'
 
 const SESSION_MS = 2 * 60_000
 
@@ -104,6 +104,8 @@ export class CustodyService {
       await onKeyRecovered(this.peer, this.net, term, session.admin.secret)
       return
     }
+    // Fetch the keyring while the shares come in: the seat needs both.
+    prefetchKeyring(this.peer, this.net)
     const sessionId = randomBytes(16).toString('hex')
     const rec: Recovery = { sessionId, term, expiresAt: Date.now() + SESSION_MS, shares: new Map(), bad: [], asked: new Set(), state: 'collecting' }
     this.recovery = rec

@@ -91,8 +91,10 @@ export class ElectionMachine {
     const candidates = this.electors.filter((e) => e.candidate).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
     const rank = Math.max(0, candidates.findIndex((e) => e.id === this.self))
     const base = this.timing.electionTimeoutMs
-    const spread = candidates.length > 1 ? (rank / (candidates.length - 1)) * base * 0.5 : 0
-    this.deadline = now + base + spread + this.random() * base * 0.25
+    // Each rank waits one step longer than the one above; the jitter stays within a step so ranks keep their order
+    // and only equal scores race.
+    const step = candidates.length > 1 ? (base * 0.5) / (candidates.length - 1) : base * 0.25
+    this.deadline = now + base + rank * step + this.random() * Math.min(step, base * 0.25)
   }
 
   private becomeFollower(term: number, leader: string | undefined, now: number): void {
@@ -162,11 +164,24 @@ export class ElectionMachine {
     return this.leader !== undefined && now - this.lastHeard < this.timing.electionTimeoutMs
   }
 
-  /** A pre-vote request: would we vote for `candidate` in `term`? Changes nothing. */
+  /** The candidate this peer last gave a pre-vote to, for which term and when. */
+  private preVoted: { candidate: string; term: number; at: number } | undefined
+
+  /**
+   * A pre-vote request: would we vote for `candidate` in `term`? Changes no term and no vote. One candidate per term
+   * gets our pre-vote for half a timeout, so the best-ranked candidate (it stands first) is not raced by the next
+   * ones while its round is under way; if it fails, the others get theirs after that. Pre-votes carry no safety
+   * weight (only real, persisted votes do), so this only spares split votes.
+   */
   onPreVoteRequest(candidate: string, term: number, now: number): VoteAnswer {
     if (!this.isCandidate(candidate)) return { granted: false, term: this.term, reason: `${candidate} is not a candidate` }
     if (term <= this.term) return { granted: false, term: this.term, reason: `term ${term} is not newer than ${this.term}` }
     if (this.leaderIsAlive(now)) return { granted: false, term: this.term, reason: `admin ${this.leader ?? this.self} is alive` }
+    const p = this.preVoted
+    if (p !== undefined && p.term === term && p.candidate !== candidate && now - p.at < this.timing.electionTimeoutMs / 2) {
+      return { granted: false, term: this.term, reason: `pre-voted for ${p.candidate} in term ${term} just now` }
+    }
+    this.preVoted = { candidate, term, at: now }
     return { granted: true, term: this.term, persist: { term: this.term, votedFor: this.votedFor } }
   }
 

@@ -41,6 +41,7 @@ export class ElectionService {
   private readonly lastSeen = new Map<string, number>()
   private scores: Record<string, number> = {}
   private readonly ackScores = new Map<string, number>()
+  private lastAck = 0
   /** Called with a won term's certificate (custody recovery). */
   onWon: ((term: number, certificate: Uint8Array) => void) | undefined
 
@@ -173,8 +174,11 @@ export class ElectionService {
     }
     const accepted = this.machine.onHeartbeat(from, term, now, stepDown)
     if (stepDown) this.note('step_down', from, 'the admin asked for an election')
-    if (accepted && from !== this.machine.self) {
-      void this.rpc(from, { type: 'ack', term, score: this.ownScore().score }).catch(() => undefined)
+    // Acknowledge at most three times per lease: enough for the admin's lease, a third of the cost of acking each
+    // heartbeat (every ack is a request on its own stream).
+    if (accepted && from !== this.machine.self && now - this.lastAck >= Math.max(this.timing.heartbeatMs, this.timing.electionTimeoutMs / 3)) {
+      this.lastAck = now
+      void this.rpc(from, { type: 'ack', term, score: this.ownScore().score }).catch((err: Error) => this.peer.log('debug', 'heartbeat acknowledgement failed', { to: from, error: err.message }))
     }
   }
 

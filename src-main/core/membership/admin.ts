@@ -299,8 +299,12 @@ export class MembershipAdmin {
       const next: Roster = { ...roster, seq: roster.seq + 1, adminTerm: term, members }
       const vault = await this.peer.vaultHandle.update((v) => ({ ...v, member: { ...v.member, role: 'admin' } }))
       this.peer.refreshSession()
-      for (const d of demoted) await this.publishKeys(d.id, await this.keyEnvelope(d, next, vault))
+      // The seat first (the roster is the commit point); the demoted admin already holds every role key, so its new
+      // key envelope (for the records) can follow in the background.
       await this.commitRoster(next, admin.signing)
+      void (async () => {
+        for (const d of demoted) await this.publishKeys(d.id, await this.keyEnvelope(d, next, vault))
+      })().catch((err: Error) => this.peer.log('warn', 'key envelope for the previous admin failed', { error: err.message }))
       await this.peer.audit.append('member_added', { member: self, role: 'admin', term, seat: true }, self)
     })
   }

@@ -68,7 +68,7 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
   try {
     for (const addr of invite.bootstrap) {
       try {
-        reply = await request(node, multiaddr(addr), names.join, encodeEnvelope(request_), { timeoutMs: opts.timeoutMs ?? 20_000 })
+        reply = await requestJoin(() => request(node, multiaddr(addr), names.join, encodeEnvelope(request_), { timeoutMs: opts.timeoutMs ?? 20_000 }))
         answered = addr
         break
       } catch (err) {
@@ -112,4 +112,17 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
   const adminPeerId = answered === undefined ? undefined : /\/p2p\/([^/]+)$/.exec(answered)?.[1]
   const adminEntry = adminPeerId !== undefined && memberPeers.has(adminPeerId) ? [{ peerId: adminPeerId, addrs: invite.bootstrap.filter((a) => a.endsWith(`/p2p/${adminPeerId}`)).map((a) => a.slice(0, -`/p2p/${adminPeerId}`.length)).slice(0, 8) }] : []
   return { peers: [...adminEntry, ...parsed.data.peers.filter((p) => memberPeers.has(p.peerId) && p.peerId !== adminPeerId)], vault, roster, rosterBytes, keys: { ...keysEnv, payload: keys }, keysBytes }
+}
+
+/**
+ * One join request, asked again (up to three times, a second or two apart) while the admin says it is between terms:
+ * an election can be under way at the moment a member joins; the seated admin answers once it is settled.
+ */
+async function requestJoin(send: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  for (let attempt = 0; ; attempt++) {
+    const reply = await send()
+    const text = utf8.decode(reply)
+    if (attempt >= 3 || !/not the sitting admin|not the admin/.test(text)) return reply
+    await new Promise((r) => setTimeout(r, 1000 + attempt * 1000))
+  }
 }

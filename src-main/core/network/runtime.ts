@@ -39,6 +39,8 @@ export interface NetworkSettings {
 }
 
 const MAX_GOSSIP_BYTES = 600 * 1024
+/** Members each peer keeps a connection to, besides the admin. */
+const MEMBER_DEGREE = 8
 
 export class NetworkRuntime {
   readonly node: NetworkNode
@@ -368,23 +370,23 @@ export class NetworkRuntime {
   }
 
   /**
-   * Keeps this peer connected to the other members (all of them up to 32, else 16 at random plus the admin), so
-   * that losing any one peer, the admin included, never leaves the rest without a path to each other: elections,
-   * custody and catch-up need member-to-member connections, not just the bootstrap hub.
+   * Keeps this peer connected to the admin and to at least MEMBER_DEGREE other members (a random graph of that degree
+   * stays connected when any one peer, the admin included, disappears), so elections, custody and catch-up never
+   * depend on one hub. Not a full mesh: connections cost handshakes and protocol state on both sides, and requests to
+   * members without a connection dial them on demand (presence tells where they are).
    */
   private keepConnected(): void {
     if (this.node.status !== 'started') return
     const roster = this.peer.roster.roster
     const self = this.peerId
     const connected = new Set(this.node.getPeers().map(String))
-    let wanted = roster.members.flatMap((m) => m.peerIds).filter((id) => id !== self && this.gate.allowed(id))
-    if (wanted.length > 32) {
-      const admin = roster.members.find((m) => m.role === 'admin')?.peerIds ?? []
-      wanted = [...new Set([...admin, ...wanted.sort(() => Math.random() - 0.5).slice(0, 16)])]
-    }
+    const members = roster.members.flatMap((m) => m.peerIds).filter((id) => id !== self && this.gate.allowed(id))
+    const admin = roster.members.find((m) => m.role === 'admin')?.peerIds.filter((id) => id !== self) ?? []
+    const missing = Math.max(0, MEMBER_DEGREE - members.filter((id) => connected.has(id)).length)
+    const candidates = members.filter((id) => !connected.has(id) && !admin.includes(id)).sort(() => Math.random() - 0.5)
     const now = Date.now()
-    for (const id of wanted) {
-      if (connected.has(id) || now - (this.lastDial.get(id) ?? 0) < 10_000) continue
+    for (const id of [...admin.filter((id) => !connected.has(id)), ...candidates.slice(0, missing)]) {
+      if (now - (this.lastDial.get(id) ?? 0) < 10_000) continue
       this.lastDial.set(id, now)
       void this.node.dial(peerIdFromString(id), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined)
     }
