@@ -50,6 +50,9 @@ describe('admin failover', () => {
     const released = rest.flatMap((p) => p.custody?.released ?? [])
     expect(released.length).toBeGreaterThanOrEqual(2)
     expect(released.every((r) => r.winner === admin.session.memberId)).toBe(true)
+    // The dead admin's share is gone with it: the new admin re-splits among members that are here.
+    await waitFor('custody re-split without the dead admin', () => !admin.roster.roster.custody.slots.some((s) => s.memberId === 'admin'), 15_000)
+    await waitFor('every custodian holds a share of the new split', () => rest.filter((p) => admin.roster.roster.custody.slots.some((s) => s.memberId === p.session.memberId)).every((p) => p.sessionOrUndefined?.share?.epoch === admin.roster.roster.custody.epoch), 15_000)
     console.log(`failover: ${took} ms (election timeout ${TIMEOUT} ms)`)
   }, 60_000)
 })

@@ -37,6 +37,8 @@ export interface MembershipNetwork {
   addresses(): string[]
   /** Stores a signed record in the DHT and announces rosters over gossip. */
   publishRecord(key: string, bytes: Uint8Array, announceTopic?: 'roster'): Promise<void>
+  /** Members with a live connection to this peer. */
+  onlineMembers(): Set<string>
 }
 
 /** Default flags for a new member: everyone votes; observers do not stand for admin. */
@@ -199,6 +201,28 @@ export class MembershipAdmin {
     })
   }
 
+  /**
+   * After a failover: keep the custodians that are online (this admin included), fill the free slots with other
+   * online members, and re-split if that changes anything. Offline custodians' shares become worthless.
+   */
+  refreshCustodians(): Promise<void> {
+    return this.serialized(async () => {
+      const roster = this.peer.roster.roster
+      const self = this.peer.session.memberId
+      const online = this.network?.onlineMembers() ?? new Set<string>()
+      const live = (id: string | null): id is string => id !== null && (id === self || online.has(id)) && roster.members.some((m) => m.id === id)
+      const keep = roster.custody.slots.map((s) => s.memberId).filter(live)
+      if (!keep.includes(self)) keep.unshift(self)
+      const others = roster.members.map((m) => m.id).filter((id) => !keep.includes(id) && live(id))
+      const chosen = [...keep, ...others].slice(0, roster.custody.slots.length)
+      const current = roster.custody.slots.map((s) => s.memberId)
+      if (chosen.length === current.filter((x) => x !== null).length && chosen.every((id) => current.includes(id))) return
+      const slots = [...chosen, ...Array<null>(roster.custody.slots.length - chosen.length).fill(null)]
+      const next = await this.change({ draft: roster, custodians: slots })
+      await this.peer.audit.append('key_rotated', { key: 'custody', epoch: next.custody.epoch, custodians: chosen, reason: 'failover' }, self)
+    })
+  }
+
   /** Chooses the five custodians (in share order) and re-splits the admin key among them. */
   assignCustodians(memberIds: string[]): Promise<{ epoch: number }> {
     return this.serialized(async () => {
@@ -305,6 +329,10 @@ export class MembershipAdmin {
       void (async () => {
         for (const d of demoted) await this.publishKeys(d.id, await this.keyEnvelope(d, next, vault))
       })().catch((err: Error) => this.peer.log('warn', 'key envelope for the previous admin failed', { error: err.message }))
+      // The previous admin's share went away with it (and maybe other custodians' too): re-split among members that
+      // are here, so the next failover again finds five live custodians.
+      // A few seconds first: followers connect to their new admin as they acknowledge its heartbeats.
+      setTimeout(() => void this.refreshCustodians().catch((err: Error) => this.peer.log('warn', 'custody re-split after the failover failed', { error: err.message })), 3_000).unref()
       await this.peer.audit.append('member_added', { member: self, role: 'admin', term, seat: true }, self)
     })
   }

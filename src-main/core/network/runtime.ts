@@ -222,6 +222,10 @@ export class NetworkRuntime {
       publishRecord: async (key, bytes, announce) => {
         await Promise.all([this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }), announce === 'roster' ? this.gossip.publish(names.topics.roster, bytes) : Promise.resolve(0)])
       },
+      onlineMembers: () => {
+        const connected = new Set(this.node.getPeers().map(String))
+        return new Set(this.peer.roster.roster.members.filter((m) => m.peerIds.some((id) => connected.has(id))).map((m) => m.id))
+      },
     }
   }
 
