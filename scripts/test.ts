@@ -16,6 +16,7 @@ const steps: Step[] = []
 let passed = 0
 let failed = 0
 let skipped = 0
+const failures: string[] = []
 
 function run(name: string, cmd: string, args: string[]): boolean {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`)
@@ -25,9 +26,24 @@ function run(name: string, cmd: string, args: string[]): boolean {
   return ok
 }
 
+interface VitestReport {
+  numPassedTests: number
+  numFailedTests: number
+  numPendingTests: number
+  numTodoTests: number
+  testResults?: Array<{ name: string; assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }> }>
+}
+
 function countVitest(file: string): string {
   if (!existsSync(file)) return 'no report'
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }
+  const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport
+  for (const suite of report.testResults ?? []) {
+    for (const t of suite.assertionResults ?? []) {
+      if (t.status !== 'failed') continue
+      const message = (t.failureMessages?.[0] ?? '').split('\n')[0]!.slice(0, 240)
+      failures.push(`${suite.name.replace(process.cwd() + '/', '')} > ${t.fullName}\n      ${message}`)
+    }
+  }
   passed += report.numPassedTests
   failed += report.numFailedTests
   skipped += report.numPendingTests + report.numTodoTests
@@ -48,6 +64,11 @@ if (existsSync('e2e/run.ts')) {
 
 console.log('\n=== summary')
 for (const s of steps) console.log(`${s.ok ? 'PASS' : 'FAIL'}  ${s.name}: ${s.detail}`)
+// The failing tests again at the very end, so the tail of a long CI log names them.
+if (failures.length > 0) {
+  console.log('\nfailed tests:')
+  for (const f of failures) console.log(`  ✗ ${f}`)
+}
 const allOk = steps.every((s) => s.ok)
 console.log(`\nTOTAL: ${passed} passed, ${failed} failed, ${skipped} skipped; ${steps.filter((s) => !s.ok).length} step(s) failed`)
 if (passed === 0) console.log('FAIL: no test ran')
