@@ -17,6 +17,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const failures: string[] = []
+const flaky: string[] = []
 
 function run(name: string, cmd: string, args: string[]): boolean {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`)
@@ -39,9 +40,11 @@ function countVitest(file: string): string {
   const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport
   for (const suite of report.testResults ?? []) {
     for (const t of suite.assertionResults ?? []) {
-      if (t.status !== 'failed') continue
       const message = (t.failureMessages?.[0] ?? '').split('\n')[0]!.slice(0, 240)
-      failures.push(`${suite.name.replace(process.cwd() + '/', '')} > ${t.fullName}\n      ${message}`)
+      const where = `${suite.name.replace(process.cwd() + '/', '')} > ${t.fullName}\n      ${message}`
+      // A passed test with failure messages failed first and passed on its retry (vitest.config.ts): flaky.
+      if (t.status === 'failed') failures.push(where)
+      else if (t.status === 'passed' && (t.failureMessages?.length ?? 0) > 0) flaky.push(where)
     }
   }
   passed += report.numPassedTests
@@ -65,11 +68,15 @@ if (existsSync('e2e/run.ts')) {
 console.log('\n=== summary')
 for (const s of steps) console.log(`${s.ok ? 'PASS' : 'FAIL'}  ${s.name}: ${s.detail}`)
 // The failing tests again at the very end, so the tail of a long CI log names them.
+if (flaky.length > 0) {
+  console.log('\npassed only on retry (flaky; see the first failure):')
+  for (const f of flaky) console.log(`  ~ ${f}`)
+}
 if (failures.length > 0) {
   console.log('\nfailed tests:')
   for (const f of failures) console.log(`  ✗ ${f}`)
 }
 const allOk = steps.every((s) => s.ok)
-console.log(`\nTOTAL: ${passed} passed, ${failed} failed, ${skipped} skipped; ${steps.filter((s) => !s.ok).length} step(s) failed`)
+console.log(`\nTOTAL: ${passed} passed, ${failed} failed, ${skipped} skipped, ${flaky.length} flaky; ${steps.filter((s) => !s.ok).length} step(s) failed`)
 if (passed === 0) console.log('FAIL: no test ran')
 process.exit(allOk && passed > 0 ? 0 : 1)
