@@ -45,6 +45,14 @@ export const configSchema = z
       })
       .strict()
       .default({ heartbeatMs: 1000, electionTimeoutMs: 5000 }),
+    /** How often a peer asks the others for what it may have missed, and re-publishes its own records to the DHT. */
+    sync: z
+      .object({
+        catchUpSeconds: z.number().int().min(5).max(86_400).default(300),
+        republishHours: z.number().int().min(1).max(168).default(12),
+      })
+      .strict()
+      .default({ catchUpSeconds: 300, republishHours: 12 }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .strict()

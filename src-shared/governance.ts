@@ -80,6 +80,7 @@ export const AUDIT_KINDS = [
   'unlock_failed',
   'api_auth_failed',
   'config_changed',
+  'peer_banned',
 ] as const
 
 export const auditEntrySchema = z.object({

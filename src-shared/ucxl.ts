@@ -50,9 +50,14 @@ export function segmentProblem(value: string): string | undefined {
   return undefined
 }
 
+/** A segment as messages show it: at most 40 characters, so a huge input never becomes a huge error. */
+function shownSegment(value: string): string {
+  return value.length > 40 ? value.slice(0, 37) + '...' : value
+}
+
 function describeSegment(i: number, value: string): string {
   const name = SEGMENT_NAMES[i]
-  return `segment ${i + 1} (${name ?? 'extra'}) '${value.length > 40 ? value.slice(0, 37) + '...' : value}'`
+  return `segment ${i + 1} (${name ?? 'extra'}) '${shownSegment(value)}'`
 }
 
 export function parseAddress(input: string): UcxlParse<UcxlAddress> {
@@ -123,11 +128,12 @@ export function parsePattern(input: string): UcxlParse<UcxlPattern> {
     if (part.includes('*')) {
       return problem(input, 'pattern', {
         segment: i + 1,
-        message: `segment ${i + 1} '${part}' mixes '*' with text; '*' and '**' must stand alone as a whole segment`,
+        message: `segment ${i + 1} '${shownSegment(part)}' mixes '*' with text; '*' and '**' must stand alone as a whole segment`,
       })
     }
     const why = segmentProblem(part)
-    if (why !== undefined) return problem(input, 'pattern', { segment: i + 1, message: `segment ${i + 1} '${part}' ${why}` })
+    // Shown shortened like an address's segments (fuzzing found a 100 KB segment echoed whole in the message).
+    if (why !== undefined) return problem(input, 'pattern', { segment: i + 1, message: `segment ${i + 1} '${shownSegment(part)}' ${why}` })
     segments.push({ kind: 'literal', value: part })
   }
   const fixed = segments.filter((s) => s.kind !== 'any').length
@@ -149,7 +155,7 @@ export function parsePattern(input: string): UcxlParse<UcxlPattern> {
     return problem(input, 'pattern', {
       segment: 2,
       segmentName: 'role',
-      message: `segment 2 (role) '${second.value}' is not a role; expected one of ${ROLES.join(', ')}`,
+      message: `segment 2 (role) '${shownSegment(second.value)}' is not a role; expected one of ${ROLES.join(', ')}`,
     })
   }
   return { ok: true, value: { source: body, segments } }

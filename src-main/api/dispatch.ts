@@ -9,11 +9,23 @@ import { handlers as defaultHandlers } from '../core/handlers/index.ts'
 import type { CallContext, Handler, HandlerTable } from '../core/handlers/types.ts'
 import type { CallLimiter } from './rate-limit.ts'
 
+/** Longest message and field path of one issue: zod quotes unknown keys whole, and a caller chooses their size. */
+const MAX_ISSUE_CHARS = 400
+const MAX_PATH_CHARS = 120
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text
+}
+
 /** Formats zod issues as one line naming each bad field. */
 export function describeIssues(error: z.ZodError): string {
+  // Each part is bounded (fuzzing found a 50 000-character unknown key echoed whole by 'Unrecognized key').
   return error.issues
     .slice(0, 5)
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      const message = shorten(i.message, MAX_ISSUE_CHARS)
+      return i.path.length > 0 ? `${shorten(i.path.map(String).join('.'), MAX_PATH_CHARS)}: ${message}` : message
+    })
     .join('; ')
 }
 

@@ -12,9 +12,13 @@ import { encodeEnvelope } from './crypto/envelope.ts'
 import { DecisionIndex } from './decisions/decision-index.ts'
 import { DecisionService } from './decisions/service.ts'
 import { CoreEvents } from './events.ts'
+import { failpoint } from './failpoints.ts'
 import { MembershipAdmin } from './membership/admin.ts'
 import { createGenesis } from './membership/genesis.ts'
+import { decodeInvite } from './membership/invite.ts'
 import { joinWithInvite } from './membership/join.ts'
+import { reconcileAdminRotation } from './membership/admin-rotation.ts'
+import { clearPendingJoin, pendingJoinKeys } from './membership/pending-join.ts'
 import { RosterBook } from './membership/roster-book.ts'
 import { peerIdOf } from './network/peer-key.ts'
 import { NetworkRuntime, type NetworkSettings } from './network/runtime.ts'
@@ -24,7 +28,8 @@ import { keysKey, rosterKey } from './records/keys.ts'
 import { RecordStore } from './records/record-store.ts'
 import { RecordValidator } from './records/validate.ts'
 import { MemberSession } from './session.ts'
-import { acquireProcessLock, type ProcessLock } from './store/process-lock.ts'
+import { removeStaleTemporaries } from './store/atomic-file.ts'
+import { acquireProcessLock, alive, type ProcessLock } from './store/process-lock.ts'
 import { Store } from './store/store.ts'
 import type { VaultContents } from './vault/contents.ts'
 import { Vault } from './vault/vault.ts'
@@ -107,15 +112,20 @@ export class Peer {
     const lock = await acquireProcessLock(dataDir, opts.command)
     let store: Store | undefined
     try {
+      const leftovers = await removeStaleTemporaries(dataDir, (pid) => alive(pid))
       store = await Store.open(dataDir)
       const vault = (await Vault.exists(dataDir)) ? await Vault.open(dataDir) : undefined
       const peer = new Peer(opts, dataDir, lock, store, vault)
-      await peer.roster.load()
+      // The vault is onboarding's commit point (init, join and restore write it last): a roster without one is what a
+      // kill in the middle of onboarding leaves. Ignore it, so the peer offers onboarding again instead of starting a
+      // network it has no identity in.
+      if (vault !== undefined) await peer.roster.load()
       await peer.index.load()
       if (vault !== undefined && peer.roster.trust === undefined) {
         throw new BzzzError('unavailable', `the vault in ${dataDir} has no roster beside it; restore the data directory from a backup`)
       }
       if (lock.staleFrom !== undefined) peer.log('warn', 'took over a lock left by a process that is gone', { pid: lock.staleFrom.pid })
+      if (leftovers.length > 0) peer.log('info', 'removed temporary files of an interrupted write', { files: leftovers })
       return peer
     } catch (err) {
       await store?.close()
@@ -170,12 +180,18 @@ export class Peer {
   async joinNetwork(opts: { invite: string; memberName: string; passphrase: string }): Promise<MemberSession> {
     if (this.vault !== undefined) throw new BzzzError('conflict', `${this.dataDir} already holds a member identity; refusing to overwrite it`)
     if (this.runtime !== undefined) throw new BzzzError('conflict', 'stop the peer before joining another network')
-    const joined = await joinWithInvite({ dataDir: this.dataDir, store: this.store, invite: opts.invite, memberName: opts.memberName })
+    const { payload: invite } = decodeInvite(opts.invite)
+    // The same keys on a retry with this invite: if the admin added us but its answer was lost, it answers again.
+    const member = await pendingJoinKeys(this.store, opts.passphrase, { inviteId: invite.id, name: opts.memberName })
+    const joined = await joinWithInvite({ dataDir: this.dataDir, store: this.store, invite: opts.invite, memberName: opts.memberName, member })
+    failpoint('join.after-reply', { member: opts.memberName })
     await this.roster.initialize({ networkId: joined.vault.network.id, networkName: joined.vault.network.name, adminSigningKey: joined.vault.network.admin.signingKey }, joined.roster)
     await this.records.put(rosterKey(joined.vault.network.id), joined.rosterBytes)
     await this.records.put(keysKey(joined.vault.network.id, joined.vault.member.id), joined.keysBytes)
     await this.store.json<typeof joined.peers>('meta').put('known-peers', joined.peers)
+    failpoint('join.after-roster', { member: opts.memberName })
     this.vault = await Vault.create(this.dataDir, opts.passphrase, joined.vault)
+    await clearPendingJoin(this.store)
     this.current = new MemberSession(joined.vault)
     await this.audit.append('member_added', { member: joined.vault.member.id, role: joined.vault.member.role, joined: true }, joined.vault.member.id)
     this.emitStatus()
@@ -205,13 +221,15 @@ export class Peer {
     return this.openSession(await this.vault.unlockWithKey(key))
   }
 
-  private openSession(contents: VaultContents): MemberSession {
+  private async openSession(contents: VaultContents): Promise<MemberSession> {
     if (this.vault === undefined) return this.session
     const trust = this.roster.trust
     if (trust === undefined || trust.networkId !== contents.network.id) {
       this.vault.lock()
       throw new BzzzError('conflict', 'the vault and the store in this data directory belong to different networks; restore the directory from one backup')
     }
+    // An admin key rotation killed before its roster: back to the secret the roster names.
+    if (this.roster.envelope !== undefined && (await reconcileAdminRotation(this.vault, this.roster.roster))) contents = this.vault.contents
     this.current = new MemberSession(contents)
     this.emitStatus()
     void this.runtime?.syncKeys().catch(() => undefined)
@@ -264,8 +282,8 @@ export class Peer {
         replicas: c.replicas,
         putTimeoutMs: 5_000,
         getTimeoutMs: 5_000,
-        catchUpIntervalMs: 5 * 60_000,
-        republishIntervalMs: 12 * 3600_000,
+        catchUpIntervalMs: c.sync.catchUpSeconds * 1000,
+        republishIntervalMs: c.sync.republishHours * 3600_000,
         ...overrides,
       })
     } catch (err) {

@@ -65,7 +65,7 @@ export async function openPeer(dir: string, opts: { listen: string; bootstrap: s
   })
 }
 
-export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: { transport?: 'tcp' | 'memory'; settings?: Partial<NetworkSettings>; config?: ConfigInput } = {}): Promise<TestNetwork> {
+export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: { transport?: 'tcp' | 'memory'; settings?: Partial<NetworkSettings>; config?: ConfigInput; seatTimeoutMs?: number } = {}): Promise<TestNetwork> {
   const transport = opts.transport ?? 'tcp'
   const root = await mkdtemp(join(tmpdir(), 'bzzz-net-'))
   const dirs = new Map<Peer, string>()
@@ -92,7 +92,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       // Invites come from whoever holds the admin seat now: a slow machine can see an election while a network forms
       // (the admin's heartbeats delayed past the timeout), and then the invite waits for the new admin to be seated.
       const seated = () => net.all.find((p) => p.network !== undefined && p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin')
-      await waitFor('a seated admin to issue the invite', () => seated() !== undefined, 30_000)
+      await waitFor('a seated admin to issue the invite', () => seated() !== undefined, opts.seatTimeoutMs ?? 30_000)
       const host = seated()!
       const bootstrap = host.network?.addresses() ?? []
       const peer = await openPeer(dir, { listen, bootstrap, ...(opts.config === undefined ? {} : { config: opts.config }) })

@@ -74,16 +74,19 @@ export function coerceTextFields(schema: z.ZodType, entries: Iterable<[string, s
     else list.push(value)
   }
   const out: Record<string, unknown> = {}
+  // An own data property even for '__proto__': `out[key] =` set the prototype instead, so `?__proto__=x` vanished
+  // where the strict schema would have named it as unknown (found by fuzzing).
+  const set = (key: string, value: unknown): void => void Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
   for (const [key, values] of grouped) {
     const field = Object.hasOwn(shape, key) ? shape[key] : undefined
     const type: FieldType = field === undefined ? { kind: 'other' } : fieldType(field)
     const name = `${label}: ${key}`
     if (type.kind === 'array') {
-      out[key] = values.map((v) => coerceOne(type.element ?? 'other', name, v))
+      set(key, values.map((v) => coerceOne(type.element ?? 'other', name, v)))
       continue
     }
     if (values.length > 1) throw new BzzzError('invalid_input', `${name}: given ${values.length} times; give it once`)
-    out[key] = coerceOne(type.kind, name, values[0]!)
+    set(key, coerceOne(type.kind, name, values[0]!))
   }
   return out
 }

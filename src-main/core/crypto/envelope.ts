@@ -36,11 +36,17 @@ const DOMAIN = utf8.encode('bzzz-envelope-v1\n')
 export const REJECT_REASONS = ['malformed', 'oversized', 'unknown_kind', 'wrong_network', 'unknown_signer', 'bad_signature', 'expired', 'not_yet_valid', 'stale', 'forbidden'] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
 
+/** Longest RecordError message: they quote what a peer sent (names, keys, zod issues), which can be any size. */
+const MAX_REASON_CHARS = 500
+
 /** A record that failed validation, with a reason a test or a log can match on. */
 export class RecordError extends BzzzError {
   readonly reason: RejectReason
   constructor(reason: RejectReason, message: string) {
-    super(reason === 'oversized' ? 'too_large' : reason === 'forbidden' ? 'forbidden' : 'invalid_input', message)
+    // Bounded, so a hostile record cannot put kilobytes into every log line and debug answer about it (fuzzing
+    // found a 20 KB header.author quoted whole).
+    const shown = message.length > MAX_REASON_CHARS ? `${message.slice(0, MAX_REASON_CHARS - 3)}...` : message
+    super(reason === 'oversized' ? 'too_large' : reason === 'forbidden' ? 'forbidden' : 'invalid_input', shown)
     this.name = 'RecordError'
     this.reason = reason
   }
@@ -161,7 +167,18 @@ export function verifyEnvelope<P = unknown>(env: Envelope, opts: VerifyOptions):
   } catch {
     throw new RecordError('malformed', 'signature is not base64')
   }
-  if (!verifyBytes(publicKey, signedBytes(unsigned), signature)) {
+  // Canonical base64 only: the last character of 64 bytes carries 4 unused bits, and setting them gave the same
+  // record a different `sig` (and canonical encoding) that still verified (found by fuzzing).
+  if (toBase64(signature) !== sig) throw new RecordError('malformed', 'signature is not canonical base64')
+  let message: Uint8Array
+  try {
+    message = signedBytes(unsigned)
+  } catch (err) {
+    // A payload canonical JSON cannot express (a number like 1e999 that JSON.parse made Infinity, nesting past 64
+    // levels) was a BzzzError that callers matching RecordError did not expect (found by fuzzing).
+    throw new RecordError('malformed', `record cannot be verified: ${err instanceof Error ? err.message : 'its payload cannot be encoded'}`)
+  }
+  if (!verifyBytes(publicKey, message, signature)) {
     throw new RecordError('bad_signature', `signature of ${env.kind} record by '${env.author}' does not verify`)
   }
   const now = opts.now ?? Date.now()

@@ -17,6 +17,7 @@ import { findMember, memberSigningKey, type Roster } from '../membership/roster.
 import type { NetworkRuntime } from '../network/runtime.ts'
 import { request, serve } from '../network/rpc.ts'
 import type { Peer } from '../peer.ts'
+import { failpoint } from '../failpoints.ts'
 import { onKeyRecovered, prefetchKeyring } from './takeover.ts'
 
 const SESSION_MS = 2 * 60_000
@@ -42,6 +43,7 @@ interface PendingRequest {
 interface Recovery {
   sessionId: string
   term: number
+  certificate: Uint8Array
   expiresAt: number
   shares: Map<number, Share>
   bad: { memberId: string; reason: string }[]
@@ -53,7 +55,10 @@ export class CustodyService {
   private readonly peer: Peer
   private readonly net: NetworkRuntime
   private readonly pending = new Map<string, PendingRequest>()
+  /** Requests released automatically (policy auto), to answer the winner's repeated asks the same way. */
+  private readonly autoReleased = new Map<string, PendingRequest>()
   private recovery: Recovery | undefined
+  private stopped = false
   private readonly timer: NodeJS.Timeout
   /** Every share this custodian released, for the invariant tests: (term, winner). */
   readonly released: { term: number; winner: string; sessionId: string }[] = []
@@ -76,6 +81,7 @@ export class CustodyService {
   }
 
   stop(): void {
+    this.stopped = true
     clearInterval(this.timer)
   }
 
@@ -107,7 +113,7 @@ export class CustodyService {
     // Fetch the keyring while the shares come in: the seat needs both.
     prefetchKeyring(this.peer, this.net)
     const sessionId = randomBytes(16).toString('hex')
-    const rec: Recovery = { sessionId, term, expiresAt: Date.now() + SESSION_MS, shares: new Map(), bad: [], asked: new Set(), state: 'collecting' }
+    const rec: Recovery = { sessionId, term, certificate, expiresAt: Date.now() + SESSION_MS, shares: new Map(), bad: [], asked: new Set(), state: 'collecting' }
     this.recovery = rec
     if (session.share !== undefined && session.share.epoch === roster.custody.epoch) this.acceptShare(rec, session.memberId, { index: session.share.index, bytes: session.share.bytes })
     const envelope = toBase64(
@@ -117,17 +123,30 @@ export class CustodyService {
     await Promise.all(
       roster.custody.slots
         .filter((s) => s.memberId !== null && s.memberId !== session.memberId)
-        .map(async (s) => {
-          rec.asked.add(s.memberId!)
-          try {
-            const reply = (await this.rpc(s.memberId!, { type: 'request', envelope })) as { status: string; release?: string; reason?: string }
-            if (reply.status === 'released' && reply.release !== undefined) await this.onRelease(reply.release, s.memberId!)
-            else if (reply.status === 'refused') this.peer.log('warn', 'custodian refused', { custodian: s.memberId, reason: reply.reason })
-          } catch (err) {
-            this.peer.log('info', 'custodian unreachable', { custodian: s.memberId, error: (err as Error).message })
-          }
-        }),
+        .map((s) => this.askCustodian(rec, s.memberId!, envelope)),
     )
+  }
+
+  /**
+   * Asks one custodian until its share is in, it refuses, or the session is over. A custodian that is unreachable or
+   * still deciding (it may have been killed in the middle of releasing, and restarted) is asked again with backoff;
+   * the custodian answers a repeated request of the same session idempotently.
+   */
+  private async askCustodian(rec: Recovery, custodian: string, envelope: string): Promise<void> {
+    rec.asked.add(custodian)
+    const slot = this.roster().custody.slots.find((s) => s.memberId === custodian)
+    for (let attempt = 0; rec.state === 'collecting' && this.recovery === rec && !this.stopped; attempt++) {
+      if (slot !== undefined && rec.shares.has(slot.index)) return
+      try {
+        const reply = (await this.rpc(custodian, { type: 'request', envelope })) as { status: string; release?: string; reason?: string }
+        if (reply.status === 'released' && reply.release !== undefined) return await this.onRelease(reply.release, custodian)
+        if (reply.status === 'refused') return this.peer.log('warn', 'custodian refused', { custodian, reason: reply.reason })
+        // 'pending': its user decides; the release comes by itself, but ask again in case the custodian restarts.
+      } catch (err) {
+        if (attempt === 0) this.peer.log('info', 'custodian unreachable', { custodian, error: (err as Error).message })
+      }
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 500 * 2 ** attempt)).unref())
+    }
   }
 
   private acceptShare(rec: Recovery, memberId: string, share: Share): void {
@@ -204,6 +223,7 @@ export class CustodyService {
       return
     }
     rec.state = 'recovered'
+    failpoint('custody.recover.after-combine', { term: rec.term })
     await this.peer.audit.append('admin_key_recovered', { term: rec.term, shares: result.used, bad: rec.bad.map((b) => b.memberId) }, this.peer.session.memberId)
     await onKeyRecovered(this.peer, this.net, rec.term, result.secret)
     this.peer.events.emit('custody.keyRecovered', { term: rec.term, admin: this.peer.session.memberId })
@@ -251,8 +271,23 @@ export class CustodyService {
       return { status: 'refused', reason }
     }
     const id = `${req.payload.sessionId}:${session.memberId}`
+    // The winner asks again while it waits: answer the same request the same way (never a second pending entry).
+    const earlier = this.pending.get(id) ?? this.autoReleased.get(id)
+    if (earlier !== undefined) {
+      if (earlier.state === 'released') return { status: 'released', release: await this.release(earlier) }
+      if (earlier.state === 'pending') return { status: 'pending' }
+      return { status: 'refused', reason: `the request is ${earlier.state}` }
+    }
     const entry: PendingRequest = { id, request: req, winner, certifiedBy, requestedAt: Date.now(), state: 'pending' }
-    if (this.policy === 'auto') return { status: 'released', release: await this.release(entry) }
+    if (this.policy === 'auto') {
+      this.autoReleased.set(id, entry) // first, so a repeated ask meanwhile is told 'pending', not released twice
+      try {
+        return { status: 'released', release: await this.release(entry) }
+      } catch (err) {
+        this.autoReleased.delete(id)
+        throw err
+      }
+    }
     this.pending.set(id, entry)
     this.peer.events.emit('custody.request', this.describe(entry))
     return { status: 'pending' }
@@ -270,10 +305,13 @@ export class CustodyService {
     const sealed = toBase64(await ageEncrypt(`${share.index}:${Buffer.from(share.bytes).toString('hex')}`, [winner.ageRecipient]))
     const payload: ShareRelease = { sessionId: p.request.payload.sessionId, term: p.request.payload.term, winner: p.winner, index: share.index, epoch: share.epoch, sealed }
     const env = signEnvelope({ kind: 'share_release', net: this.roster().network.id, author: session.memberId, seq: payload.term, payload, ttlMs: SESSION_MS }, session.signing)
-    p.state = 'released'
-    this.released.push({ term: payload.term, winner: p.winner, sessionId: payload.sessionId })
-    await this.peer.audit.append('share_released', { term: payload.term, winner: p.winner, index: share.index, policy: this.policy }, session.memberId)
-    this.peer.events.emit('custody.shareReleased', { requestId: p.id, custodian: session.memberId, winner: p.winner, term: payload.term })
+    if (p.state !== 'released') {
+      p.state = 'released'
+      this.released.push({ term: payload.term, winner: p.winner, sessionId: payload.sessionId })
+      await this.peer.audit.append('share_released', { term: payload.term, winner: p.winner, index: share.index, policy: this.policy }, session.memberId)
+      this.peer.events.emit('custody.shareReleased', { requestId: p.id, custodian: session.memberId, winner: p.winner, term: payload.term })
+    }
+    failpoint('custody.release.before-send', { term: payload.term, winner: p.winner })
     return toBase64(encodeEnvelope(env))
   }
 
@@ -288,6 +326,7 @@ export class CustodyService {
     if ((this.peer.election?.term ?? 0) > p.request.payload.term) throw new BzzzError('conflict', 'a newer election has happened; this request is void')
     const release = await this.release(p)
     await this.rpc(p.winner, { type: 'release', envelope: release })
+    failpoint('custody.release.after-send', { term: p.request.payload.term, winner: p.winner })
   }
 
   async deny(requestId: string, reason: string): Promise<void> {
@@ -302,9 +341,16 @@ export class CustodyService {
     const now = Date.now()
     for (const p of this.pending.values()) if (p.state === 'pending' && p.request.payload.expiresAt < now) p.state = 'expired'
     const rec = this.recovery
+    for (const [id, p] of this.autoReleased) if (p.request.payload.expiresAt < now) this.autoReleased.delete(id)
     if (rec !== undefined && rec.state === 'collecting' && rec.expiresAt < now) {
       rec.state = 'expired'
       this.progress(rec)
+      // Still the admin of that term, still without the key: open a new session (custodians may be back by now);
+      // otherwise the seat would stay empty until the next election.
+      const election = this.peer.election
+      if (!this.stopped && election?.isLeader === true && election.term === rec.term && this.peer.sessionOrUndefined?.admin === undefined) {
+        void this.recover(rec.term, rec.certificate).catch((err: Error) => this.peer.log('error', 'admin key recovery failed', { term: rec.term, error: err.message }))
+      }
     }
   }
 

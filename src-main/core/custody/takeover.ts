@@ -3,6 +3,7 @@
 import { toBase64 } from '../crypto/encoding.ts'
 import { decodeEnvelope } from '../crypto/envelope.ts'
 import { adminKeyFromSecret } from '../crypto/admin-key.ts'
+import { failpoint } from '../failpoints.ts'
 import { openKeyring } from '../membership/keyring.ts'
 import type { NetworkRuntime } from '../network/runtime.ts'
 import type { Peer } from '../peer.ts'
@@ -33,6 +34,7 @@ export async function onKeyRecovered(peer: Peer, net: NetworkRuntime, term: numb
     return { ...v, adminSecret: toBase64(secret), roleKeys: [...v.roleKeys, ...roleKeys.filter((k) => !known.has(k.keyId))] }
   })
   peer.refreshSession()
+  failpoint('custody.takeover.after-vault', { term })
   await peer.membership.takeSeat(term)
   peer.log('info', 'acting as admin', { term, roleKeys: roleKeys.length })
 }

@@ -4,7 +4,7 @@
 import type { DecisionHeader } from '../../../src-shared/decisions.ts'
 import { decodeEnvelope } from '../crypto/envelope.ts'
 import type { Peer } from '../peer.ts'
-import { logKey } from '../records/keys.ts'
+import { decisionKey, logKey } from '../records/keys.ts'
 import { LOG_PAGE_SIZE } from '../records/schemas.ts'
 import type { RecordValidator } from '../records/validate.ts'
 import { pagesToFetch } from './author-log.ts'
@@ -41,41 +41,53 @@ export class CatchUp {
     const net = roster.network.id
     const result: CatchUpResult = { authors: 0, newHeaders: 0, fetched: 0, missing: 0 }
     const toFetch: DecisionHeader[] = []
+    const fresh = new Set<string>()
+    const learned: { author: string; entries: { position: number; address: string }[] }[] = []
+    // One DHT lookup per member, eight at a time: all at once, a 100-member roster made 100 concurrent kad-dht
+    // queries (most for members who never published, which run to their end), a burst that delayed everything else.
+    const members = [...roster.members]
     await Promise.all(
-      roster.members.map(async (member) => {
-        const headBytes = await get(logKey(net, member.id))
-        if (headBytes === undefined) return
-        let head
-        try {
-          head = validator.log(decodeEnvelope(headBytes), logKey(net, member.id))
-        } catch {
-          return
-        }
-        result.authors++
-        const known = index.contiguousCount(member.id)
-        if (head.payload.count <= known) return
-        await peer.records.put(logKey(net, member.id), headBytes)
-        const positioned: { position: number; header: DecisionHeader }[] = head.payload.entries.map((h, i) => ({ position: head.payload.page * LOG_PAGE_SIZE + i, header: h }))
-        for (const page of pagesToFetch(known, head.payload.count)) {
-          const bytes = await get(logKey(net, member.id, page))
-          if (bytes === undefined) continue
-          try {
-            const env = validator.log(decodeEnvelope(bytes), logKey(net, member.id, page))
-            await peer.records.put(logKey(net, member.id, page), bytes)
-            positioned.push(...env.payload.entries.map((h, i) => ({ position: page * LOG_PAGE_SIZE + i, header: h })))
-          } catch {
-            // a bad page is skipped; the next pass tries again
-          }
-        }
-        for (const { header } of positioned) {
-          if (await index.add(header)) {
-            result.newHeaders++
-            toFetch.push(header)
-          }
-        }
-        await index.setLogPositions(member.id, positioned.map((p) => ({ position: p.position, address: p.header.address })))
+      Array.from({ length: Math.min(8, members.length) }, async () => {
+        for (let member = members.shift(); member !== undefined; member = members.shift()) await readAuthorLog(member)
       }),
     )
+    async function readAuthorLog(member: (typeof roster.members)[number]): Promise<void> {
+      const headBytes = await get(logKey(net, member.id))
+      if (headBytes === undefined) return
+      let head
+      try {
+        head = validator.log(decodeEnvelope(headBytes), logKey(net, member.id))
+      } catch {
+        return
+      }
+      result.authors++
+      const known = index.contiguousCount(member.id)
+      if (head.payload.count <= known) return
+      await peer.records.put(logKey(net, member.id), headBytes)
+      const positioned: { position: number; header: DecisionHeader }[] = head.payload.entries.map((h, i) => ({ position: head.payload.page * LOG_PAGE_SIZE + i, header: h }))
+      for (const page of pagesToFetch(known, head.payload.count)) {
+        const bytes = await get(logKey(net, member.id, page))
+        if (bytes === undefined) continue
+        try {
+          const env = validator.log(decodeEnvelope(bytes), logKey(net, member.id, page))
+          await peer.records.put(logKey(net, member.id, page), bytes)
+          positioned.push(...env.payload.entries.map((h, i) => ({ position: page * LOG_PAGE_SIZE + i, header: h })))
+        } catch {
+          // a bad page is skipped; the next pass tries again
+        }
+      }
+      for (const { header } of positioned) {
+        if (await index.add(header)) {
+          result.newHeaders++
+          fresh.add(header.address)
+          toFetch.push(header)
+        } else if (!(await peer.records.has(decisionKey(net, header.address)))) {
+          // Indexed by an earlier pass whose fetch never finished (killed, or the record was not found then).
+          toFetch.push(header)
+        }
+      }
+      learned.push({ author: member.id, entries: positioned.map((p) => ({ position: p.position, address: p.header.address })) })
+    }
     // Records are fetched with bounded concurrency so a long absence does not flood the network.
     const queue = [...toFetch]
     await Promise.all(
@@ -86,11 +98,15 @@ export class CatchUp {
           else result.fetched++
           // Indexed here, the header never reaches ingest as new: tell the UI as gossip would have (the title when
           // this member could open the record; transports filter it again).
+          if (!fresh.has(h.address)) continue
           const title = decisions.search.get(h.address)?.title
           peer.events.emit('decision.published', { header: h, local: false, ...(title === undefined ? {} : { title }) })
         }
       }),
     )
+    // Positions only after the fetches: killed before this, the next pass reads the same pages again and fetches
+    // what is still missing (the headers are indexed already, so only the records' absence tells).
+    for (const { author, entries } of learned) await index.setLogPositions(author, entries)
     this.lastRun = result
     return result
   }

@@ -1,13 +1,14 @@
 // Every decision header this peer knows, persisted, with the relations queries need: which versions supersede
 // which, and each author's log (position -> address) so catch-up knows what it is missing.
 import type { DecisionHeader } from '../../../src-shared/decisions.ts'
-import { SYNC, type Store } from '../store/store.ts'
+import { SYNC, type Store, type StoreWrite } from '../store/store.ts'
 
 function pos(n: number): string {
   return n.toString().padStart(10, '0')
 }
 
 export class DecisionIndex {
+  private readonly store: Store
   private readonly headersDb
   private readonly logsDb
   private readonly headers = new Map<string, DecisionHeader>()
@@ -16,6 +17,7 @@ export class DecisionIndex {
   private readonly logs = new Map<string, Map<number, string>>()
 
   constructor(store: Store) {
+    this.store = store
     this.headersDb = store.json<DecisionHeader>('headers')
     this.logsDb = store.json<string>('logs')
   }
@@ -53,17 +55,37 @@ export class DecisionIndex {
 
   private readonly adding = new Set<string>()
 
-  /** Adds a header durably; returns false when it was already known (or is being added by a concurrent call). */
-  async add(header: DecisionHeader): Promise<boolean> {
+  /**
+   * Adds a header durably; returns false when it was already known (or is being added by a concurrent call).
+   * `alongside` are writes for the same batch (the record itself), so a kill never leaves one without the other.
+   */
+  async add(header: DecisionHeader, alongside: StoreWrite[] = []): Promise<boolean> {
     if (this.headers.has(header.address) || this.adding.has(header.address)) return false
     this.adding.add(header.address)
     try {
-      await this.headersDb.put(header.address, header, SYNC)
+      await this.store.commit([{ ns: this.headersDb, key: header.address, value: header }, ...alongside])
       this.remember(header)
     } finally {
       this.adding.delete(header.address)
     }
     return true
+  }
+
+  /**
+   * This peer's own new decision: its header, its position in the author's log and `alongside` (the record, the signed
+   * log records) in one batch. A kill leaves the whole publish or nothing of it; separate writes could leave a record
+   * no index lists, or a header that never reaches the author's log (so other peers never catch up on it).
+   */
+  async addOwn(header: DecisionHeader, position: number, alongside: StoreWrite[]): Promise<void> {
+    if (this.headers.has(header.address) || this.adding.has(header.address)) throw new Error(`${header.address} is already indexed`)
+    this.adding.add(header.address)
+    try {
+      await this.store.commit([{ ns: this.headersDb, key: header.address, value: header }, { ns: this.logsDb, key: `${header.author}/${pos(position)}`, value: header.address }, ...alongside])
+      this.remember(header)
+      this.logMap(header.author).set(position, header.address)
+    } finally {
+      this.adding.delete(header.address)
+    }
   }
 
   /** Records an author's log positions (from their signed log pages, or our own publishes). */

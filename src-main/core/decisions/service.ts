@@ -11,6 +11,7 @@ import { ageDecrypt, ageEncrypt } from '../crypto/age.ts'
 import { fromBase64, toBase64, utf8 } from '../crypto/encoding.ts'
 import { decodeEnvelope, encodeEnvelope, RecordError, signEnvelope, type Envelope } from '../crypto/envelope.ts'
 import { sha256Hex } from '../crypto/hash.ts'
+import { failpoint } from '../failpoints.ts'
 import { recipientsFor } from '../membership/roster.ts'
 import type { Peer } from '../peer.ts'
 import type { PutResult } from '../network/dht.ts'
@@ -145,17 +146,18 @@ export class DecisionService {
     const recordBytes = encodeEnvelope(envelope)
     const key = decisionKey(session.networkId, address)
 
+    failpoint('publish.after-validation', { address })
+
     // The local part is serialized so the author's log positions stay in publish order; the network part is not.
+    // Record, header, log position and log records are one batch: a kill leaves all of this publish or none of it.
     const logRecords = await this.serialized(async () => {
-      await this.records.put(key, recordBytes)
-      await this.index.add(header)
       const position = this.index.contiguousCount(session.memberId)
-      await this.index.setLogPositions(session.memberId, [{ position, address }])
-      const ordered = this.index.logAddresses(session.memberId, 0, position + 1).map((a) => this.index.get(a)).filter((h): h is DecisionHeader => h !== undefined)
-      const logs = logRecordsAfterPublish(session.networkId, session.memberId, ordered, session.signing)
-      for (const r of logs) await this.records.put(r.key, r.bytes)
+      const earlier = this.index.logAddresses(session.memberId, 0, position).map((a) => this.index.get(a)).filter((h): h is DecisionHeader => h !== undefined)
+      const logs = logRecordsAfterPublish(session.networkId, session.memberId, [...earlier, header], session.signing)
+      await this.index.addOwn(header, position, [this.records.write(key, recordBytes), ...logs.map((r) => this.records.write(r.key, r.bytes))])
       return logs
     })
+    failpoint('publish.after-local-write', { address })
     this.search.set(address, content)
     this.stats.published++
 
@@ -167,11 +169,13 @@ export class DecisionService {
       this.queueLogPut(network, logRecords)
       const put = await network.put(key, recordBytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })
       replicas = put.replicas
+      failpoint('publish.after-dht-put', { address, replicas })
       const announcement =
         recordBytes.length <= GOSSIP_INLINE_BYTES
           ? recordBytes
           : encodeEnvelope(signEnvelope({ kind: 'announcement', net: session.networkId, author: session.memberId, seq: 0, payload: { header }, ttlMs: DECISION_TTL_MS }, session.signing))
       await network.announce(announcement).catch(() => undefined)
+      failpoint('publish.after-announce', { address })
     }
     await this.peer.audit.append('decision_published', { address, type: input.type, audience: input.audience, replicas }, session.memberId)
     this.peer.events.emit('decision.published', { header, title: content.title, local: true })
@@ -194,6 +198,7 @@ export class DecisionService {
         const batch = [...this.logPutPending.pages, ...(this.logPutPending.head === undefined ? [] : [this.logPutPending.head])]
         this.logPutPending = { head: undefined, pages: [] }
         await Promise.all(batch.map((r) => network.put(r.key, r.bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }).catch(() => undefined)))
+        failpoint('publish.after-log-put', { records: batch.length })
       }
       this.logPutRunning = false
     })()
@@ -278,8 +283,10 @@ export class DecisionService {
   async ingest(env: Envelope<DecisionRecord>, bytes: Uint8Array): Promise<boolean> {
     const header = env.payload.header
     const key = decisionKey(env.net, header.address)
-    if (!(await this.records.has(key))) await this.records.put(key, bytes)
-    const fresh = await this.index.add(header)
+    // A new header and its record go in one batch, so the index never lists a record a kill kept from the disk.
+    const recordWrite = (await this.records.has(key)) ? [] : [this.records.write(key, bytes)]
+    const fresh = await this.index.add(header, recordWrite)
+    if (!fresh && recordWrite.length > 0) await this.records.put(key, bytes)
     this.stats.ingested += fresh ? 1 : 0
     let title: string | undefined
     const session = this.peer.sessionOrUndefined

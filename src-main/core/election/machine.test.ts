@@ -22,6 +22,15 @@ describe('election scenarios', () => {
     expect(sim.violations).toEqual([])
   })
 
+  it('a restarted admin ignores a heartbeat of its previous incarnation (its own name) and keeps leading', () => {
+    const sim = stableSim()
+    const n1 = sim.nodes.get('n1')!.machine
+    expect(n1.onHeartbeat('n1', n1.term, sim.now)).toBe(false)
+    expect(n1.role).toBe('leader')
+    sim.run(5 * E)
+    expect(sim.agreedLeader()).toBe('n1')
+  })
+
   it('LeaderFail: the admin is killed and a new one is elected within 2x the election timeout', () => {
     const sim = stableSim()
     sim.crash('n1')

@@ -140,6 +140,9 @@ export class ElectionMachine {
 
   /** A verified heartbeat from `from` for `term`. Returns true if it was accepted (the service acknowledges it). */
   onHeartbeat(from: string, term: number, now: number, stepDown = false): boolean {
+    // Our own name: a heartbeat of this member's previous incarnation (killed and restarted; gossip still carried its
+    // messages). Following it would make a restarted admin the follower of itself, with nobody leading.
+    if (from === this.self) return false
     if (term < this.term) return false
     if (term === this.term && this.leader !== undefined && this.leader !== from) return false
     if (term === this.term && this.role === 'leader' && from !== this.self) return false

@@ -12,6 +12,7 @@ import type { NetworkRuntime } from '../network/runtime.ts'
 import { request, serve } from '../network/rpc.ts'
 import type { Peer } from '../peer.ts'
 import { certificateKey } from '../records/keys.ts'
+import { failpoint } from '../failpoints.ts'
 import { SYNC } from '../store/store.ts'
 import { ElectionMachine, type ElectorInfo, type PersistentState } from './machine.ts'
 import { rpcRequestSchema, signCertificate, signHeartbeat, signVote, signVoteRequest, verifyCertificate, verifyHeartbeat, verifyVote, verifyVoteRequest } from './messages.ts'
@@ -42,8 +43,21 @@ export class ElectionService {
   private scores: Record<string, number> = {}
   private readonly ackScores = new Map<string, number>()
   private lastAck = 0
+  private wonHandler: ((term: number, certificate: Uint8Array) => void) | undefined
+  /** A win found at start (the seat not taken yet), for the handler the runtime sets once start() has returned. */
+  private unclaimedWin: { term: number; certificate: Uint8Array } | undefined
+
   /** Called with a won term's certificate (custody recovery). */
-  onWon: ((term: number, certificate: Uint8Array) => void) | undefined
+  get onWon(): ((term: number, certificate: Uint8Array) => void) | undefined {
+    return this.wonHandler
+  }
+
+  set onWon(handler: ((term: number, certificate: Uint8Array) => void) | undefined) {
+    this.wonHandler = handler
+    const win = this.unclaimedWin
+    this.unclaimedWin = handler === undefined ? win : undefined
+    if (handler !== undefined && win !== undefined) handler(win.term, win.certificate)
+  }
 
   private constructor(peer: Peer, net: NetworkRuntime, persisted: PersistentState, certificate: Uint8Array | undefined, leader: string | undefined) {
     this.peer = peer
@@ -60,17 +74,31 @@ export class ElectionService {
     const persisted = (await state.get('state')) ?? { term: 0, votedFor: undefined }
     const certBytes = await peer.store.bytes('election-cert').get('current')
     let leader = peer.roster.roster.members.find((m) => m.role === 'admin')?.id
+    let leaderTerm = peer.roster.roster.adminTerm
     if (certBytes !== undefined) {
       try {
-        leader = verifyCertificate(certBytes, peer.roster.roster).payload.winner
+        const cert = verifyCertificate(certBytes, peer.roster.roster).payload
+        leader = cert.winner
+        leaderTerm = cert.term
       } catch {
         // a certificate that no longer verifies (roster changed): the next heartbeat or election settles it
       }
     }
+    // Only the leader of the persisted term: a peer that voted in a newer term and was killed before it learned the
+    // winner must not restart as the leader of that term on the strength of an older certificate (two admins).
+    if (leaderTerm !== persisted.term) leader = undefined
     const svc = new ElectionService(peer, net, persisted, certBytes, leader)
     // Back after a restart as the admin of the current term, still holding the key: resume (the same admin of the
     // same term). If a newer term was elected meanwhile, no one acknowledges us, the lease lapses and we follow.
-    if (leader === svc.machine.self && peer.sessionOrUndefined?.admin !== undefined) svc.machine.becomeLeader(Date.now())
+    if (leader === svc.machine.self && peer.sessionOrUndefined?.admin !== undefined) {
+      svc.machine.becomeLeader(Date.now())
+      // Killed after storing the rebuilt key but before the roster named the seat: finish taking it (handed to the
+      // handler the runtime sets once start() has returned).
+      const me = findMember(peer.roster.roster, svc.machine.self)
+      if (certBytes !== undefined && (me?.role !== 'admin' || peer.roster.roster.adminTerm < svc.machine.term)) {
+        svc.unclaimedWin = { term: svc.machine.term, certificate: certBytes }
+      }
+    }
     await svc.wire()
     svc.refreshElectors()
     svc.timer = setInterval(() => svc.tick(), Math.max(20, Math.floor(svc.timing.heartbeatMs / 4)))
@@ -234,6 +262,7 @@ export class ElectionService {
         const a = this.machine.onVoteRequest(candidate, term, now)
         if (!a.granted) return { granted: false, term: a.term, reason: a.reason }
         await this.persist(a.persist) // the vote is on disk before it leaves
+        failpoint('election.vote.after-persist', { term, candidate })
         this.note('vote', candidate, `voted in term ${term}`)
         this.peer.events.emit('election.vote', { term, voter: this.machine.self, candidate })
         return { granted: true, term: a.term, vote: signVote(this.peer.roster.roster.network.id, { term, candidate, voter: this.machine.self }, this.peer.session.signing) }
@@ -273,6 +302,7 @@ export class ElectionService {
     const afterPre = async (r: ReturnType<ElectionMachine['onPreVoteGranted']>) => {
       if (r.type !== 'request_votes') return
       await this.persist(r.persist)
+      failpoint('election.candidate.after-persist', { term: r.term })
       this.stats.elections++
       this.note('election_started', this.machine.self)
       this.peer.events.emit('election.started', { term: r.term, candidate: this.machine.self })
@@ -318,9 +348,13 @@ export class ElectionService {
     const changed = this.machine.onCertificate(term, winner, Date.now())
     if (!changed) return
     this.certificate = bytes
-    await this.certs.put('current', bytes, SYNC)
-    await this.persist(this.machine.persistent)
-    await this.peer.records.put(certificateKey(this.peer.roster.roster.network.id), bytes)
+    // Certificate, term and record copy in one batch: apart, a kill could leave a certificate newer than the term.
+    await this.peer.store.commit([
+      { ns: this.certs, key: 'current', value: bytes },
+      { ns: this.state, key: 'state', value: this.machine.persistent },
+      this.peer.records.write(certificateKey(this.peer.roster.roster.network.id), bytes),
+    ])
+    failpoint('election.certificate.after-persist', { term, winner })
     this.note('leader_elected', winner)
     this.peer.events.emit('election.leader', { term, admin: winner })
     if (winner === this.machine.self) {

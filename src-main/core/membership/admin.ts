@@ -5,21 +5,22 @@ import { BzzzError } from '../../../src-shared/errors.ts'
 import type { Member } from '../../../src-shared/network.ts'
 import type { Role } from '../../../src-shared/roles.ts'
 import { segmentProblem } from '../../../src-shared/ucxl.ts'
-import { ageEncrypt, ageRecipientOf, generateAgeIdentity, recipientKeyId } from '../crypto/age.ts'
+import { ageRecipientOf, generateAgeIdentity, recipientKeyId } from '../crypto/age.ts'
 import { fromBase64, toBase64 } from '../crypto/encoding.ts'
 import { decodeEnvelope, encodeEnvelope, signEnvelope, verifyEnvelope, type Envelope } from '../crypto/envelope.ts'
-import { encodeShare, splitSecret, THRESHOLD, decodeShare } from '../crypto/shamir.ts'
+import { encodeShare, splitSecret, THRESHOLD } from '../crypto/shamir.ts'
 import { signingKeyId } from '../crypto/signing.ts'
 import type { Peer } from '../peer.ts'
 import { keysKey, rosterKey } from '../records/keys.ts'
 import type { KeyEnvelopePayload } from '../records/schemas.ts'
 import type { VaultContents } from '../vault/contents.ts'
 import { createInvite, decodeInvite } from './invite.ts'
+import { buildKeyEnvelope } from './key-envelope.ts'
 import { buildKeyring } from './keyring.ts'
 import { findMember, signRoster, type AdminRotation, type NonAdminRole, type Roster } from './roster.ts'
 import { adminPublic, generateAdminKey } from '../crypto/admin-key.ts'
-
-const KEY_ENVELOPE_TTL_MS = 100 * 365 * 24 * 3600 * 1000
+import { failpoint } from '../failpoints.ts'
+import { reconcileAdminRotation } from './admin-rotation.ts'
 
 export const joinRequestSchema = z
   .object({
@@ -96,7 +97,15 @@ export class MembershipAdmin {
       const roster = this.peer.roster.roster
       if (invite.network.id !== roster.network.id) throw new BzzzError('invalid_input', 'the invite is for another network')
       if (invite.adminSigningKey !== roster.admin.signingKey) throw new BzzzError('invalid_input', 'the invite was not signed by this network\'s admin key')
-      if (roster.usedInvites.includes(invite.id)) throw new BzzzError('conflict', 'this invite was already used; ask your admin for a new one')
+      if (roster.usedInvites.includes(invite.id)) {
+        // The same joiner asking again with the same keys (pending-join.ts): its answer was lost to a kill of either
+        // side or a dropped stream after the roster named it. Answer again instead of stranding the member.
+        const same = findMember(roster, req.name)
+        if (same !== undefined && same.role === invite.role && same.signingKey === req.signingKey && same.ageRecipient === req.ageRecipient && same.peerIds.includes(req.peerId)) {
+          return this.answerAgain(same)
+        }
+        throw new BzzzError('conflict', 'this invite was already used; ask your admin for a new one')
+      }
       const bad = segmentProblem(req.name)
       if (bad !== undefined) throw new BzzzError('invalid_input', `member name '${req.name}' ${bad}`)
       if (findMember(roster, req.name) !== undefined || roster.removed.includes(req.name)) throw new BzzzError('conflict', `the name '${req.name}' is taken in this network; choose another with --name`)
@@ -124,15 +133,40 @@ export class MembershipAdmin {
         custody: member.flags.custodian && slot !== undefined ? { ...roster.custody, slots: roster.custody.slots.map((s) => (s.index === slot.index ? { ...s, memberId: member.id } : s)) } : roster.custody,
       }
       const keys = await this.keyEnvelope(member, next, vault, member.flags.custodian ? pending : undefined)
-      if (pending !== undefined && member.flags.custodian) {
-        await this.peer.vaultHandle.update((v) => ({ ...v, pendingShares: (v.pendingShares ?? []).filter((p) => p.index !== pending.index) }))
-      }
+      failpoint('join.admit.after-accept', { member: member.id })
+      // The roster first (the commit point: invite spent, member added), then the key envelope, and only then does
+      // the admin drop its copy of the share: a kill in between leaves the share where a retry can still find it.
       const rosterEnv = await this.commitRoster(next, admin.signing)
+      failpoint('join.admit.after-roster', { member: member.id, seq: next.seq })
       await this.publishKeys(member.id, keys)
+      if (pending !== undefined && member.flags.custodian) await this.dropPendingShare(pending.index)
+      failpoint('join.admit.after-keys', { member: member.id })
       await this.peer.audit.append('member_added', { member: member.id, role: member.role, custodian: member.flags.custodian, seq: next.seq }, roster.members[0]?.id)
       this.peer.events.emit('member.added', { memberId: member.id, name: member.name, role: member.role, seq: next.seq })
       return { roster: encodeEnvelope(rosterEnv), keys: encodeEnvelope(keys) }
     })
+  }
+
+  /** A repeated join request of a member already in the roster: the roster (sent out again) and its key envelope. */
+  private async answerAgain(member: Member): Promise<{ roster: Uint8Array; keys: Uint8Array }> {
+    const roster = this.peer.roster.roster
+    const rosterBytes = encodeEnvelope(this.peer.roster.envelope!)
+    await this.network?.publishRecord(rosterKey(roster.network.id), rosterBytes, 'roster').catch(() => undefined)
+    const stored = await this.peer.records.get(keysKey(roster.network.id, member.id))
+    if (stored !== undefined) return { roster: rosterBytes, keys: stored }
+    // Killed before the key envelope was stored: build it now (the admin still holds the member's share, if any).
+    const slot = roster.custody.slots.find((s) => s.memberId === member.id)
+    const vault = this.peer.vaultHandle.contents
+    const pending = slot === undefined ? undefined : vault.pendingShares?.find((p) => p.index === slot.index && p.epoch === roster.custody.epoch)
+    const keys = await this.keyEnvelope(member, roster, vault, pending)
+    await this.publishKeys(member.id, keys)
+    if (pending !== undefined) await this.dropPendingShare(pending.index)
+    await this.peer.audit.append('member_added', { member: member.id, role: member.role, custodian: member.flags.custodian, seq: roster.seq, retried: true }, this.peer.session.memberId)
+    return { roster: rosterBytes, keys: encodeEnvelope(keys) }
+  }
+
+  private async dropPendingShare(index: number): Promise<void> {
+    await this.peer.vaultHandle.update((v) => ({ ...v, pendingShares: (v.pendingShares ?? []).filter((p) => p.index !== index) }))
   }
 
   /** Removes a member, rotates its role key, and re-splits the admin key if it held a share. */
@@ -183,18 +217,26 @@ export class MembershipAdmin {
       const now = Date.now()
       const rotation: AdminRotation = { from: roster.admin.signingKey, to: pub.signingKey, toRecipient: pub.recipient, at: now }
       const link = toBase64(encodeEnvelope(signEnvelope({ kind: 'admin_rotation', net: roster.network.id, author: 'admin', seq: roster.seq + 1, payload: rotation, ttlMs: 100 * 365 * 24 * 3600 * 1000 }, old.signing)))
+      // The old secret stays beside the new one until the roster names the new key (admin-rotation.ts).
       await this.peer.vaultHandle.update((v) => ({
         ...v,
         adminSecret: toBase64(next.secret),
+        previousAdminSecret: toBase64(old.secret),
         roleKeys: [...v.roleKeys, { role: 'admin' as const, keyId: old.age.keyId, identity: old.ageIdentity, createdAt: roster.admin.createdAt ?? now, retiredAt: now }],
       }))
       this.peer.refreshSession()
+      failpoint('membership.rotate-admin.after-vault')
       const keyId = recipientKeyId(pub.recipient)
-      await this.change({
-        draft: { ...roster, admin: { ...pub, keyId, createdAt: now }, adminChain: [...(roster.adminChain ?? []), link] },
-        custodians: roster.custody.slots.map((s) => s.memberId),
-        keyring: true,
-      })
+      try {
+        await this.change({
+          draft: { ...roster, admin: { ...pub, keyId, createdAt: now }, adminChain: [...(roster.adminChain ?? []), link] },
+          custodians: roster.custody.slots.map((s) => s.memberId),
+          keyring: true,
+        })
+      } finally {
+        // Committed: drop the old secret. Failed before the roster: take it back.
+        if (await reconcileAdminRotation(this.peer.vaultHandle, this.peer.roster.roster)) this.peer.refreshSession()
+      }
       await this.peer.audit.append('key_rotated', { role: 'admin', keyId, custodyEpoch: this.peer.roster.roster.custody.epoch }, this.peer.session.memberId)
       this.peer.events.emit('key.rotated', { key: 'admin', keyId })
       return { key: 'admin' as const, keyId }
@@ -278,6 +320,7 @@ export class MembershipAdmin {
         }
       })
     }
+    failpoint('membership.change.after-vault', { seq: next.seq })
     for (const m of next.members) {
       if (m.id === self) continue
       const slot = next.custody.slots.find((s) => s.memberId === m.id)
@@ -286,12 +329,13 @@ export class MembershipAdmin {
       const share = newShare ? { epoch: next.custody.epoch, index: slot.index, share: shares!.get(slot.index)! } : undefined
       await this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share))
     }
+    // The keyring is stored before the roster naming the new key (killed after it, nobody would rewrite it and the
+    // next admin would lack that key); published after it (a rotated admin key's keyring verifies only then).
+    const keyring = c.rotate !== undefined || c.keyring === true ? await buildKeyring({ net: next.network.id, seq: next.seq, roleKeys: vault.roleKeys, adminRecipient: next.admin.recipient, adminSigning: admin.signing }) : undefined
+    if (keyring !== undefined) await this.peer.records.put(keyring.key, keyring.bytes)
     await this.commitRoster(next, admin.signing)
-    if (c.rotate !== undefined || c.keyring === true) {
-      const keyring = await buildKeyring({ net: next.network.id, seq: next.seq, roleKeys: vault.roleKeys, adminRecipient: next.admin.recipient, adminSigning: admin.signing })
-      await this.peer.records.put(keyring.key, keyring.bytes)
-      await this.network?.publishRecord(keyring.key, keyring.bytes).catch(() => undefined)
-    }
+    failpoint('membership.change.after-roster', { seq: next.seq })
+    if (keyring !== undefined) await this.network?.publishRecord(keyring.key, keyring.bytes).catch(() => undefined)
     if (c.rotate !== undefined && keyId !== undefined) {
       await this.peer.audit.append('key_rotated', { role: c.rotate, keyId }, self)
       this.peer.events.emit('key.rotated', { key: c.rotate, keyId })
@@ -337,26 +381,15 @@ export class MembershipAdmin {
     })
   }
 
-  /** Every key of the member's role (current and retired) and its share, each sealed to the member's own age key. */
-  private async keyEnvelope(member: Member, roster: Roster, vault: VaultContents, share?: { epoch: number; index: number; share: string }): Promise<Envelope<KeyEnvelopePayload>> {
-    const keys = await Promise.all(
-      vault.roleKeys
-        .filter((k) => k.role === member.role)
-        .map(async (k) => ({ role: k.role, keyId: k.keyId, createdAt: k.createdAt, retired: k.retiredAt !== undefined, sealed: toBase64(await ageEncrypt(k.identity, [member.ageRecipient])) })),
-    )
-    const payload: KeyEnvelopePayload = { member: member.id, keys }
-    if (share !== undefined) {
-      decodeShare(share.share) // never hand out something that is not a share
-      payload.share = { epoch: share.epoch, index: share.index, sealed: toBase64(await ageEncrypt(share.share, [member.ageRecipient])) }
-    }
-    return signEnvelope({ kind: 'key_envelope', net: roster.network.id, author: 'admin', seq: roster.seq, payload, ttlMs: KEY_ENVELOPE_TTL_MS }, this.adminKey().signing)
+  private keyEnvelope(member: Member, roster: Roster, vault: VaultContents, share?: { epoch: number; index: number; share: string }): Promise<Envelope<KeyEnvelopePayload>> {
+    return buildKeyEnvelope(member, roster, vault, this.adminKey().signing, share)
   }
 
   private async commitRoster(next: Roster, signing: ReturnType<MembershipAdmin['adminKey']>['signing']): Promise<Envelope<Roster>> {
     const env = signRoster(next, signing)
-    await this.peer.roster.accept(env)
     const bytes = encodeEnvelope(env)
-    await this.peer.records.put(rosterKey(next.network.id), bytes)
+    // The roster book and the records' copy in one batch: the copy is what the republisher sends after a restart.
+    await this.peer.roster.accept(env, [this.peer.records.write(rosterKey(next.network.id), bytes)])
     await this.network?.publishRecord(rosterKey(next.network.id), bytes, 'roster').catch(() => undefined)
     return env
   }

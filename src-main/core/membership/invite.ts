@@ -55,7 +55,13 @@ export function decodeInvite(code: string, now = Date.now()): { payload: InviteP
   }
   const parsed = invitePayloadSchema.safeParse(env.payload)
   if (env.kind !== 'invite' || !parsed.success) throw new BzzzError('invalid_input', 'the invite code is damaged (copy it again, whole)')
-  const adminKey = fromBase64(parsed.data.adminSigningKey)
+  let adminKey: Uint8Array
+  try {
+    adminKey = fromBase64(parsed.data.adminSigningKey)
+  } catch {
+    // Was fromBase64's own 'value is not valid base64', which did not say it was about the invite (found by fuzzing).
+    throw new BzzzError('invalid_input', 'the invite code is forged or damaged: its admin key is not base64')
+  }
   try {
     verifyEnvelope(env, { net: parsed.data.network.id, kinds: ['invite'], now, resolveKey: (author, keyId) => (author === ADMIN_AUTHOR && keyId === signingKeyId(adminKey) ? adminKey : undefined) })
   } catch (err) {

@@ -16,7 +16,7 @@ import { request } from '../network/rpc.ts'
 import type { Store } from '../store/store.ts'
 import type { VaultContents } from '../vault/contents.ts'
 import { decodeInvite } from './invite.ts'
-import { generateMemberKeys, publicSigningKey } from './identity.ts'
+import { generateMemberKeys, publicSigningKey, type MemberKeys } from './identity.ts'
 import { ADMIN_AUTHOR, verifyRoster, type Roster } from './roster.ts'
 import { keyEnvelopeSchema, type KeyEnvelopePayload } from '../records/schemas.ts'
 
@@ -35,10 +35,14 @@ export interface JoinOutcome {
   keysBytes: Uint8Array
 }
 
-export async function joinWithInvite(opts: { dataDir: string; store: Store; invite: string; memberName: string; timeoutMs?: number }): Promise<JoinOutcome> {
+/**
+ * `member` are the new member's keys: kept by the caller from before the request leaves (pending-join.ts), so a retry
+ * after a lost answer sends the same request and the admin answers it again.
+ */
+export async function joinWithInvite(opts: { dataDir: string; store: Store; invite: string; memberName: string; member?: MemberKeys; timeoutMs?: number }): Promise<JoinOutcome> {
   const { payload: invite } = decodeInvite(opts.invite)
   const names = protocolNames(invite.network.id)
-  const member = generateMemberKeys()
+  const member = opts.member ?? generateMemberKeys()
   const privateKey = await loadOrCreatePeerKey(opts.dataDir)
   const peerId = peerIdFromPrivateKey(privateKey).toString()
   const request_ = signEnvelope(
@@ -51,6 +55,7 @@ export async function joinWithInvite(opts: { dataDir: string; store: Store; invi
     privateKey,
     listen: [],
     bootstrap: [],
+    dials: invite.bootstrap,
     mdns: false,
     relay: false,
     datastore: new LevelDatastore(opts.store.db.sublevel('libp2p-join', { valueEncoding: 'view' }) as never),

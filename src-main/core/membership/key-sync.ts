@@ -3,6 +3,8 @@
 import { BzzzError } from '../../../src-shared/errors.ts'
 import { ageDecrypt } from '../crypto/age.ts'
 import { fromBase64, utf8 } from '../crypto/encoding.ts'
+import { decodeShare, shareDigest, type Share } from '../crypto/shamir.ts'
+import { verifyCertificate } from '../election/messages.ts'
 import type { Envelope } from '../crypto/envelope.ts'
 import type { Peer } from '../peer.ts'
 import type { KeyEnvelopePayload } from '../records/schemas.ts'
@@ -18,7 +20,16 @@ export function needsKeys(peer: Peer): boolean {
   const current = roster.roleKeys[session.role as NonAdminRole]
   if (!session.roleIdentities.some((k) => k.keyId === current.keyId)) return true
   const slot = roster.custody.slots.find((s) => s.memberId === session.memberId)
-  return slot !== undefined && session.share?.epoch !== roster.custody.epoch
+  return slot !== undefined && !holdsCommittedShare(session.share, slot, roster.custody.epoch)
+}
+
+/**
+ * Whether a share is the one the roster commits to for this slot. By digest, not only by epoch: an admin killed in
+ * the middle of a re-split may have sent key envelopes of a split its roster never named, and its next re-split
+ * reuses that epoch number with other shares.
+ */
+function holdsCommittedShare(share: (Share & { epoch: number }) | undefined, slot: { index: number; digest: string }, epoch: number): boolean {
+  return share !== undefined && share.epoch === epoch && share.index === slot.index && shareDigest(share.bytes) === slot.digest
 }
 
 async function open(peer: Peer, sealed: string): Promise<string> {
@@ -47,7 +58,14 @@ export async function applyKeyEnvelope(peer: Peer, env: Envelope<KeyEnvelopePayl
   }
   let custody = vault.custody
   const share = env.payload.share
-  if (share !== undefined && (custody === undefined || custody.epoch < share.epoch)) custody = { epoch: share.epoch, index: share.index, share: await open(peer, share.sealed) }
+  // Only a share the current roster commits to replaces the one held: never one of a split that was not committed
+  // (the roster that names it arrives later, and then the envelope is fetched again).
+  const custodyState = peer.roster.roster.custody
+  const slot = custodyState.slots.find((s) => s.memberId === session.memberId)
+  if (share !== undefined && slot !== undefined && share.epoch === custodyState.epoch && share.index === slot.index && !holdsCommittedShare(session.share, slot, custodyState.epoch)) {
+    const text = await open(peer, share.sealed)
+    if (shareDigest(decodeShare(text).bytes) === slot.digest) custody = { epoch: share.epoch, index: share.index, share: text }
+  }
   const changed = added.length > 0 || custody !== vault.custody || [...known.values()].some((k, i) => k !== vault.roleKeys[i])
   if (!changed) return false
   await peer.vaultHandle.update((v) => ({ ...v, roleKeys: [...known.values()], ...(custody === undefined ? {} : { custody }) }))
@@ -64,7 +82,9 @@ export async function syncRole(peer: Peer): Promise<boolean> {
   if (session === undefined) return false
   const me = peer.roster.roster.members.find((m) => m.id === session.memberId)
   if (me === undefined) return false
-  const dropKey = me.role !== 'admin' && session.admin !== undefined
+  // A winner killed after storing the rebuilt key, before its roster named the seat, keeps the key: it takes the seat
+  // after its restart (dropping it here would cost another election and recovery).
+  const dropKey = me.role !== 'admin' && session.admin !== undefined && !(await wonNewerTerm(peer, me.id))
   if (me.role === session.role && !dropKey) return false
   await peer.vaultHandle.update((v) => {
     const { adminSecret: _dropped, ...rest } = v
@@ -73,4 +93,16 @@ export async function syncRole(peer: Peer): Promise<boolean> {
   peer.refreshSession()
   peer.log('info', 'role changed by the roster', { role: me.role, droppedAdminKey: dropKey })
   return true
+}
+
+/** Whether this peer holds the certificate of a term newer than the roster's seat, won by `memberId`. */
+async function wonNewerTerm(peer: Peer, memberId: string): Promise<boolean> {
+  const bytes = await peer.store.bytes('election-cert').get('current')
+  if (bytes === undefined) return false
+  try {
+    const cert = verifyCertificate(bytes, peer.roster.roster).payload
+    return cert.winner === memberId && cert.term > peer.roster.roster.adminTerm
+  } catch {
+    return false
+  }
 }

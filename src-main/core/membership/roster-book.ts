@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events'
 import { BzzzError } from '../../../src-shared/errors.ts'
 import type { Envelope } from '../crypto/envelope.ts'
-import { SYNC, type Store } from '../store/store.ts'
+import type { Store, StoreWrite } from '../store/store.ts'
 import { decodeRoster, encodeRoster, verifyRoster, type Roster } from './roster.ts'
 
 export interface TrustAnchor {
@@ -17,6 +17,7 @@ const TRUST_KEY = 'trust'
 const ROSTER_KEY = 'roster'
 
 export class RosterBook extends EventEmitter<{ change: [Envelope<Roster>] }> {
+  private readonly store: Store
   private readonly meta
   private readonly blobs
   private anchor: TrustAnchor | undefined
@@ -24,6 +25,7 @@ export class RosterBook extends EventEmitter<{ change: [Envelope<Roster>] }> {
 
   constructor(store: Store) {
     super()
+    this.store = store
     this.meta = store.json<TrustAnchor>('meta')
     this.blobs = store.bytes('meta-bytes')
   }
@@ -50,24 +52,32 @@ export class RosterBook extends EventEmitter<{ change: [Envelope<Roster>] }> {
   /** Sets the trust anchor and first roster (network creation or join). */
   async initialize(anchor: TrustAnchor, env: Envelope<Roster>): Promise<void> {
     const verified = verifyRoster(env, anchor)
-    await this.meta.put(TRUST_KEY, anchor, SYNC)
-    await this.blobs.put(ROSTER_KEY, encodeRoster(verified), SYNC)
+    await this.store.commit([
+      { ns: this.meta, key: TRUST_KEY, value: anchor },
+      { ns: this.blobs, key: ROSTER_KEY, value: encodeRoster(verified) },
+    ])
     this.anchor = anchor
     this.env = verified
     this.emit('change', verified)
   }
 
-  /** Accepts a roster if it verifies and is newer. Returns true when it replaced the current one. */
-  async accept(env: Envelope): Promise<boolean> {
+  /**
+   * Accepts a roster if it verifies and is newer. Returns true when it replaced the current one. `alongside` are
+   * writes committed in the same batch (the roster's copy among the records, which the republisher sends out).
+   */
+  async accept(env: Envelope, alongside: StoreWrite[] = []): Promise<boolean> {
     if (this.anchor === undefined) throw new BzzzError('unavailable', 'no trust anchor yet')
     const verified = verifyRoster(env, this.anchor)
     if (this.env !== undefined && verified.payload.seq <= this.env.payload.seq) return false
-    await this.blobs.put(ROSTER_KEY, encodeRoster(verified), SYNC)
-    // The admin key was rotated (and the chain verified): trust the new key from now on.
-    if (verified.payload.admin.signingKey !== this.anchor.adminSigningKey) {
-      this.anchor = { ...this.anchor, adminSigningKey: verified.payload.admin.signingKey }
-      await this.meta.put(TRUST_KEY, this.anchor, SYNC)
-    }
+    // The admin key was rotated (and the chain verified): trust the new key from now on. One batch with the roster,
+    // so a kill never leaves a roster whose signer the stored anchor does not lead to.
+    const anchor = verified.payload.admin.signingKey !== this.anchor.adminSigningKey ? { ...this.anchor, adminSigningKey: verified.payload.admin.signingKey } : this.anchor
+    await this.store.commit([
+      { ns: this.blobs, key: ROSTER_KEY, value: encodeRoster(verified) },
+      ...(anchor === this.anchor ? [] : [{ ns: this.meta, key: TRUST_KEY, value: anchor }]),
+      ...alongside,
+    ])
+    this.anchor = anchor
     this.env = verified
     this.emit('change', verified)
     return true

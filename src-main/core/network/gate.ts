@@ -1,5 +1,6 @@
 // Who may connect. Peers of the network are the roster's members (by libp2p peer id); everyone else is refused,
-// except where this peer hosts joins (the admin) or is itself joining. Tests use the same gate for deterministic
+// except where this peer hosts joins (the admin) or is itself joining. Peers banned for misbehaviour
+// (misbehaviour.ts) are refused like removed members until their ban ends. Tests use the same gate for deterministic
 // fault injection: partitions (blocked peers) and "relay only" (direct connections refused).
 import type { ConnectionGater, MultiaddrConnection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -16,15 +17,22 @@ export class MembershipGate {
   /** Accept peers that are not members yet (join host or joiner). Unknown peers still only reach the join protocol. */
   private readonly allowUnknown: () => boolean
   private readonly isRevoked: (peerId: string) => boolean
+  private readonly isBanned: (peerId: string) => boolean
 
-  constructor(isMember: (peerId: string) => boolean, allowUnknown: () => boolean = () => false, isRevoked: (peerId: string) => boolean = () => false) {
+  constructor(
+    isMember: (peerId: string) => boolean,
+    allowUnknown: () => boolean = () => false,
+    isRevoked: (peerId: string) => boolean = () => false,
+    isBanned: (peerId: string) => boolean = () => false,
+  ) {
     this.isMember = isMember
     this.allowUnknown = allowUnknown
     this.isRevoked = isRevoked
+    this.isBanned = isBanned
   }
 
   allowed(peerId: string): boolean {
-    if (this.blocked.has(peerId) || this.isRevoked(peerId)) return false
+    if (this.blocked.has(peerId) || this.isRevoked(peerId) || this.isBanned(peerId)) return false
     return this.isMember(peerId) || this.allowUnknown()
   }
 
@@ -42,6 +50,11 @@ export class MembershipGate {
     this.relayOnly.add(peerId)
   }
 
+  /** Relaying is for members; fault injection (blocked peers) does not apply, so tests can route around it. */
+  private relayable(peerId: string): boolean {
+    return this.isMember(peerId) && !this.isBanned(peerId)
+  }
+
   private directRefused(peerId: string, addr: Multiaddr | undefined): boolean {
     return this.relayOnly.has(peerId) && !isRelayed(addr)
   }
@@ -57,9 +70,8 @@ export class MembershipGate {
         !this.allowed(peerId.toString()) || this.directRefused(peerId.toString(), conn.remoteAddr),
       denyOutboundEncryptedConnection: (peerId: PeerId, conn: MultiaddrConnection) =>
         !this.allowed(peerId.toString()) || this.directRefused(peerId.toString(), conn.remoteAddr),
-      denyInboundRelayReservation: (source: PeerId) => !this.isMember(source.toString()),
-      denyOutboundRelayedConnection: (source: PeerId, destination: PeerId) =>
-        !this.isMember(source.toString()) || !this.isMember(destination.toString()),
+      denyInboundRelayReservation: (source: PeerId) => !this.relayable(source.toString()),
+      denyOutboundRelayedConnection: (source: PeerId, destination: PeerId) => !this.relayable(source.toString()) || !this.relayable(destination.toString()),
     }
   }
 }

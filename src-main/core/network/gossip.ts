@@ -3,7 +3,7 @@
 // least once: handlers deduplicate by record id.
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { RecordError } from '../crypto/envelope.ts'
+import { RecordError, type RejectReason } from '../crypto/envelope.ts'
 
 export interface TopicSpec<T> {
   /** Decode and verify; throw RecordError to reject (or with reason 'stale' / 'unknown_signer' to ignore). */
@@ -24,6 +24,8 @@ export class Gossip {
   private readonly handlers = new Map<string, TopicSpec<unknown>>()
   readonly counters: GossipCounters = { received: 0, rejected: 0, ignored: 0, published: 0 }
   private readonly onError: (topic: string, err: unknown) => void
+  /** Told about each rejected message with the peer that sent it to us (the misbehaviour tracker); must not throw. */
+  onRejected: ((from: string, topic: string, reason: RejectReason) => void) | undefined
 
   constructor(pubsub: GossipSub, onError: (topic: string, err: unknown) => void) {
     this.pubsub = pubsub
@@ -44,6 +46,7 @@ export class Gossip {
           return TopicValidatorResult.Ignore
         }
         this.counters.rejected++
+        if (err instanceof RecordError) this.onRejected?.(peer.toString(), topic, err.reason)
         return TopicValidatorResult.Reject
       }
     })

@@ -6,6 +6,7 @@
 // prove that published messages arrive.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { withSafeAbort } from './safe-muxer.ts'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { autoNAT } from '@libp2p/autonat'
@@ -13,14 +14,15 @@ import { dcutr } from '@libp2p/dcutr'
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey, Libp2p } from '@libp2p/interface'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type SingleKadDHT, type Selectors, type Validators } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type PeerInfoMapper, type SingleKadDHT, type Selectors, type Validators } from '@libp2p/kad-dht'
 import { mdns } from '@libp2p/mdns'
 import { memory } from '@libp2p/memory'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import type { Datastore } from 'interface-datastore'
+import type { Datastore, Key } from 'interface-datastore'
 import { createLibp2p, type Libp2pOptions } from 'libp2p'
 import { sha256 } from '../crypto/hash.ts'
+import { guardInboundStreams, type InboundGuard } from './inbound-guard.ts'
 
 export interface NetworkServices {
   identify: ReturnType<ReturnType<typeof identify>>
@@ -37,6 +39,8 @@ export interface NetworkNodeOptions {
   privateKey: PrivateKey
   listen: string[]
   bootstrap: string[]
+  /** Addresses this node will dial without bootstrapping from them (a joiner's admin): their transports are loaded. */
+  dials?: string[]
   mdns: boolean
   /** Serve as a circuit-relay v2 hop for other members. */
   relay: boolean
@@ -47,7 +51,20 @@ export interface NetworkNodeOptions {
   /** Keep loopback/private addresses in the DHT (LAN and tests). */
   lan: boolean
   maxMessageBytes: number
+  /** Who may open which protocol, who the DHT may route to, and where refused input is reported (the runtime). */
+  defence?: NodeDefence
 }
+
+export interface NodeDefence extends InboundGuard {
+  /** Peers the DHT may keep in its routing table and name to others: members that are not banned. */
+  routable(peerId: string): boolean
+  isBanned(peerId: string): boolean
+}
+
+/** Protocols libp2p needs on every connection, so they stay open to a joiner that is not a member yet. */
+export const OPEN_PROTOCOLS: readonly string[] = ['/bzzz/id/1.0.0', '/bzzz/id/push/1.0.0', '/ipfs/ping/1.0.0']
+
+const DHT_PREFIX = '/bzzz-dht'
 
 /** Protocol names and topics carry the network id: peers of other networks never share a DHT or a topic. */
 export function protocolNames(networkId: string) {
@@ -70,13 +87,17 @@ export function protocolNames(networkId: string) {
 
 export async function createNetworkNode(opts: NetworkNodeOptions): Promise<NetworkNode> {
   const names = protocolNames(opts.networkId)
-  const usesMemory = opts.listen.some((a) => a.startsWith('/memory/')) || opts.bootstrap.some((a) => a.includes('/memory/'))
+  const usesMemory = [...opts.listen, ...opts.bootstrap, ...(opts.dials ?? [])].some((a) => a.startsWith('/memory/'))
   const transports: NonNullable<Libp2pOptions['transports']> = [tcp(), circuitRelayTransport()]
   if (usesMemory) transports.push(memory())
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if (opts.mdns) peerDiscovery.push(mdns({ serviceTag: `bzzz-${opts.networkId}`.slice(0, 60) }))
   if (opts.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: opts.bootstrap, timeout: 250 }))
 
+  const baseMapper = opts.lan ? passthroughMapper : removePrivateAddressesMapper
+  const defence = opts.defence
+  // Non-members and banned peers never enter the routing table, and are never named to others as closer peers.
+  const peerInfoMapper: PeerInfoMapper = defence === undefined ? baseMapper : (info) => (defence.routable(info.id.toString()) ? baseMapper(info) : { ...info, multiaddrs: [] })
   const services: Record<string, unknown> = {
     identify: identify({ protocolPrefix: 'bzzz' }),
     ping: ping(),
@@ -85,13 +106,15 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
       clientMode: false,
       validators: opts.validators,
       selectors: opts.selectors,
-      peerInfoMapper: opts.lan ? passthroughMapper : removePrivateAddressesMapper,
+      peerInfoMapper,
       // Must stay false: with true, kad-dht plus a '/p2p-circuit' listener spins forever at start (the relay
       // search's random walk completes at once with zero peers and restarts in a microtask loop). DhtClient skips
       // the DHT while the routing table is empty instead.
       allowQueryWithZeroPeers: false,
       logPrefix: 'bzzz:kad',
-      datastorePrefix: '/bzzz-dht',
+      datastorePrefix: DHT_PREFIX,
+      // One request per stream: an honest client writes it at once. A stream that sends nothing is dropped sooner.
+      incomingMessageTimeout: 5_000,
     }),
     pubsub: gossipsub({
       globalSignaturePolicy: StrictNoSign, // every payload is an envelope signed by a member; see gossip.ts
@@ -103,23 +126,33 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
       fallbackToFloodsub: false,
       floodPublish: true,
       runOnLimitedConnection: true,
-      // Many members can share one IP (a LAN behind NAT, or a test on loopback): do not punish that.
-      scoreParams: { IPColocationFactorWeight: 0 },
+      scoreParams: {
+        // Many members can share one IP (a LAN behind NAT, or a test on loopback): do not punish that.
+        IPColocationFactorWeight: 0,
+        topics: Object.fromEntries(Object.values(names.topics).map((t) => [t, INVALID_DELIVERIES_ONLY])),
+        // A banned peer is graylisted too: nothing it still manages to send is processed.
+        appSpecificScore: (peerId: string) => (defence?.isBanned(peerId) === true ? -1000 : 0),
+      },
     }),
     autonat: autoNAT({ protocolPrefix: 'bzzz' }),
     dcutr: dcutr(),
   }
   if (opts.relay) services.relay = circuitRelayServer({ reservations: { maxReservations: 256, applyDefaultLimit: false } })
 
-  return createLibp2p({
+  const node = await createLibp2p({
     privateKey: opts.privateKey,
     addresses: { listen: opts.listen },
     transports,
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // yamux allows 1000 inbound streams per connection; honest peers use a few dozen (kad-dht caps itself at 32).
+    streamMuxers: [withSafeAbort(yamux({ maxInboundStreams: 256 }))],
     peerDiscovery,
-    datastore: opts.datastore,
+    datastore: withoutProviderRecords(opts.datastore, `${DHT_PREFIX}/provider`),
     connectionGater: opts.connectionGater,
+    // Pings still measure round trips, but a late one no longer aborts the connection: on a busy peer a ping waits
+    // behind other work, and aborting then re-dialing (a new handshake each) fed the load that delayed it. Peers that
+    // are gone close their connections (TCP) or fall silent in presence and heartbeats, which the runtime acts on.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: {
       maxConnections: 400,
       // Members behind one NAT, or test networks on loopback, all share an address: never rate-limit those.
@@ -129,5 +162,45 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
     },
     services: services as never,
     start: false,
-  }) as Promise<NetworkNode>
+  }) as NetworkNode
+  if (defence !== undefined) guardInboundStreams(node, defence)
+  return node
+}
+
+/**
+ * Gossipsub counts rejected messages per topic (P4) only for topics with score parameters: without them a peer that
+ * floods forged messages keeps a perfect score. Only P4 is on; quiet topics must not cost honest peers anything.
+ */
+const INVALID_DELIVERIES_ONLY = {
+  topicWeight: 1,
+  timeInMeshWeight: 0,
+  timeInMeshQuantum: 1,
+  timeInMeshCap: 3600,
+  firstMessageDeliveriesWeight: 0,
+  firstMessageDeliveriesDecay: 0.5,
+  firstMessageDeliveriesCap: 2000,
+  meshMessageDeliveriesWeight: 0,
+  meshMessageDeliveriesDecay: 0.5,
+  meshMessageDeliveriesCap: 100,
+  meshMessageDeliveriesThreshold: 20,
+  meshMessageDeliveriesWindow: 10,
+  meshMessageDeliveriesActivation: 5000,
+  meshFailurePenaltyWeight: 0,
+  meshFailurePenaltyDecay: 0.5,
+  invalidMessageDeliveriesWeight: -1,
+  invalidMessageDeliveriesDecay: 0.3,
+}
+
+/**
+ * kad-dht stores any provider record (ADD_PROVIDER) a peer sends, without bound. We never use provider records, so
+ * their writes are dropped: a peer cannot fill our disk with them.
+ */
+function withoutProviderRecords(store: Datastore, prefix: string): Datastore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'put') return async (key: Key, value: Uint8Array, options?: unknown) => (key.toString().startsWith(prefix) ? key : target.put(key, value, options as never))
+      const v = Reflect.get(target, prop, target) as unknown
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+    },
+  })
 }

@@ -31,6 +31,15 @@ export async function request(node: NetworkNode, target: PeerId | Multiaddr | Mu
 
 export type RpcHandler = (body: Uint8Array, remotePeer: string, connection: Connection) => Promise<Uint8Array>
 
+/** A requester writes its request as soon as the stream opens: one that has not within this long is stalling. */
+export const RPC_READ_TIMEOUT_MS = 5_000
+/** Concurrent requests of one protocol from one connection; more are refused (libp2p's default is 32). */
+export const RPC_MAX_INBOUND_STREAMS = 16
+
+/**
+ * Errors abort the stream, and the inbound guard (inbound-guard.ts) reports what they say about the sender: an
+ * oversized frame, a request that does not decode (a handler's JSON.parse throwing), a request that never came.
+ */
 export async function serve(node: NetworkNode, protocol: string, handler: RpcHandler, opts: { timeoutMs: number; maxBytes?: number; onError?: (err: unknown) => void }): Promise<void> {
   await node.handle(
     protocol,
@@ -38,7 +47,7 @@ export async function serve(node: NetworkNode, protocol: string, handler: RpcHan
       const signal = AbortSignal.timeout(opts.timeoutMs)
       try {
         const lp = lpStream(stream, { maxDataLength: opts.maxBytes ?? RPC_MAX_BYTES })
-        const body = await lp.read({ signal })
+        const body = await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(Math.min(opts.timeoutMs, RPC_READ_TIMEOUT_MS))]) })
         const reply = await handler(body.subarray(), connection.remotePeer.toString(), connection)
         await lp.write(reply, { signal })
         await stream.close({ signal }).catch(() => undefined)
@@ -47,6 +56,6 @@ export async function serve(node: NetworkNode, protocol: string, handler: RpcHan
         stream.abort(err as Error)
       }
     },
-    { runOnLimitedConnection: true },
+    { runOnLimitedConnection: true, maxInboundStreams: RPC_MAX_INBOUND_STREAMS },
   )
 }

@@ -4,10 +4,8 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { LevelDatastore } from 'datastore-level'
-import { BzzzError, toErrorBody } from '../../../src-shared/errors.ts'
 import type { PeerInfo } from '../../../src-shared/network.ts'
 import { decodeEnvelope, RecordError } from '../crypto/envelope.ts'
-import { utf8 } from '../crypto/encoding.ts'
 import { CatchUp } from '../decisions/catch-up.ts'
 import { applyKeyEnvelope, needsKeys, syncRole } from '../membership/key-sync.ts'
 import { ElectionService } from '../election/service.ts'
@@ -19,9 +17,11 @@ import { Republisher } from '../records/republisher.ts'
 import { DhtClient } from './dht.ts'
 import { MembershipGate } from './gate.ts'
 import { Gossip } from './gossip.ts'
+import type { MisbehaviourPolicy } from './misbehaviour.ts'
+import { PeerDefence } from './peer-defence.ts'
 import { createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
 import { loadOrCreatePeerKey } from './peer-key.ts'
-import { serve } from './rpc.ts'
+import { serveJoins } from './join-host.ts'
 import { learnPresence, signPresence, verifyPresence } from './presence.ts'
 
 export interface NetworkSettings {
@@ -36,6 +36,8 @@ export interface NetworkSettings {
   getTimeoutMs: number
   catchUpIntervalMs: number
   republishIntervalMs: number
+  /** Thresholds of the misbehaviour tracker (tests); the defaults are in misbehaviour.ts. */
+  misbehaviour?: Partial<MisbehaviourPolicy>
 }
 
 const MAX_GOSSIP_BYTES = 600 * 1024
@@ -45,6 +47,7 @@ const MEMBER_DEGREE = 8
 export class NetworkRuntime {
   readonly node: NetworkNode
   readonly gate: MembershipGate
+  readonly defence: PeerDefence
   readonly dht: DhtClient
   readonly gossip: Gossip
   readonly catchUp: CatchUp
@@ -59,14 +62,16 @@ export class NetworkRuntime {
   private rosterRefresh: Promise<boolean> | undefined
   private readonly detach: (() => void)[] = []
 
-  private constructor(peer: Peer, settings: NetworkSettings, node: NetworkNode, gate: MembershipGate) {
+  private constructor(peer: Peer, settings: NetworkSettings, node: NetworkNode, gate: MembershipGate, defence: PeerDefence) {
     this.peer = peer
     this.settings = settings
     this.node = node
     this.gate = gate
+    this.defence = defence
     this.names = protocolNames(peer.roster.roster.network.id)
     this.dht = new DhtClient(node.services.dht)
     this.gossip = new Gossip(node.services.pubsub, (topic, err) => peer.log('warn', 'gossip message dropped', { topic, error: String(err) }))
+    this.gossip.onRejected = (from, _topic, reason) => defence.onGossipRejected(from, reason)
     this.catchUp = new CatchUp({ peer, index: peer.index, validator: peer.validator, decisions: peer.decisions, get: (key) => this.getRecord(key) })
     this.republisher = new Republisher(peer.records, async (key, bytes) => (await this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs })).replicas)
   }
@@ -76,11 +81,24 @@ export class NetworkRuntime {
     const privateKey = await loadOrCreatePeerKey(peer.dataDir)
     // The gate and the validators are created before the runtime they call back into.
     const ref: { runtime?: NetworkRuntime } = {}
+    const isMember = (id: string) => ref.runtime?.memberPeers.has(id) ?? roster.members.some((m) => m.peerIds.includes(id))
+    const defence = new PeerDefence({
+      isMember,
+      memberOf: (id) => memberByPeerId(peer.roster.roster, id)?.id,
+      joinProtocol: protocolNames(roster.network.id).join,
+      // One request per kad-dht stream, a record of at most 512 KiB: kad-dht itself reads frames of any length.
+      streamByteLimits: { [protocolNames(roster.network.id).kad]: 1024 * 1024 },
+      log: peer.log,
+      audit: peer.audit,
+      ...(settings.misbehaviour === undefined ? {} : { policy: settings.misbehaviour }),
+    })
     const gate = new MembershipGate(
-      (id) => ref.runtime?.memberPeers.has(id) ?? roster.members.some((m) => m.peerIds.includes(id)),
-      // The join host (the admin) admits peers that are not members yet; they reach only the join protocol.
+      isMember,
+      // The join host (the admin) admits peers that are not members yet; they reach only the join protocol
+      // (and identify and ping): the inbound guard refuses them every other protocol.
       () => peer.sessionOrUndefined?.admin !== undefined,
       (id) => peer.roster.envelope?.payload.revokedPeers.includes(id) ?? false,
+      (id) => defence.isBanned(id),
     )
     const datastore = new LevelDatastore(peer.store.db.sublevel('libp2p', { valueEncoding: 'view' }) as never)
     const node = await createNetworkNode({
@@ -96,9 +114,11 @@ export class NetworkRuntime {
       selectors: peer.validator.kadSelectors(),
       lan: settings.lan,
       maxMessageBytes: MAX_GOSSIP_BYTES,
+      defence,
     })
-    const runtime = new NetworkRuntime(peer, settings, node, gate)
+    const runtime = new NetworkRuntime(peer, settings, node, gate, defence)
     ref.runtime = runtime
+    defence.start(node)
     await node.start()
     await node.services.dht.setMode('server')
     runtime.onRoster()
@@ -158,30 +178,15 @@ export class NetworkRuntime {
       },
     })
 
-    await serve(
+    await serveJoins({
       node,
-      names.join,
-      async (body, remote) => {
-        try {
-          if (!this.isAdminHere()) throw new BzzzError('unavailable', 'this peer is not the admin; joins are handled by the admin peer')
-          const r = await peer.membership.admit(body, remote)
-          // Where the other members are, so the new member is not stranded if this peer goes away.
-          const peers = await Promise.all(
-            this.node
-              .getPeers()
-              .filter((p) => p.toString() !== remote && this.memberPeers.has(p.toString()))
-              .slice(0, 32)
-              .map(async (p) => ({ peerId: p.toString(), addrs: (await this.node.peerStore.get(p).catch(() => undefined))?.addresses.map((a) => a.multiaddr.toString()).slice(0, 8) ?? [] })),
-          )
-          return utf8.encode(JSON.stringify({ ok: true, roster: Buffer.from(r.roster).toString('base64'), keys: Buffer.from(r.keys).toString('base64'), peers }))
-        } catch (err) {
-          const error = err instanceof BzzzError ? err.toBody() : toErrorBody(err)
-          peer.log('warn', 'join refused', { from: remote, error: error.message })
-          return utf8.encode(JSON.stringify({ ok: false, error }))
-        }
-      },
-      { timeoutMs: 30_000, maxBytes: 64 * 1024, onError: (err) => peer.log('warn', 'join stream failed', { error: String(err) }) },
-    )
+      protocol: names.join,
+      isAdminHere: () => this.isAdminHere(),
+      admit: (body, remote) => peer.membership.admit(body, remote),
+      isMember: (id) => this.memberPeers.has(id),
+      onRefused: (remote, err) => this.defence.onRequestRefused(remote, err),
+      log: peer.log,
+    })
 
     const onConnect = (evt: CustomEvent<PeerId>) => {
       const id = evt.detail.toString()
@@ -318,7 +323,7 @@ export class NetworkRuntime {
     }
     every(this.settings.catchUpIntervalMs, () => void this.catchUpSoon())
     every(5_000, () => this.keepConnected())
-    every(30_000, () => void this.announcePresence())
+    every(30_000, () => void this.announcePresence('periodic'))
     every(3_600_000, () => void this.rotateDueKeys())
     // Announce where we are as soon as someone listens on the presence topic.
     const onSubscription = () => void this.announcePresence()
@@ -363,11 +368,19 @@ export class NetworkRuntime {
   private readonly lastDial = new Map<string, number>()
   private lastPresence = 0
 
-  /** Publishes this member's addresses (at most every 2 s; a locked vault cannot sign, so it stays quiet). */
-  private async announcePresence(): Promise<void> {
+  /**
+   * Publishes this member's addresses (a locked vault cannot sign, so it stays quiet). Every announcement reaches every
+   * member, so the spacing grows with the network and the presence traffic of the whole network grows as N, not N²:
+   * after a subscription (someone new listens) at most every max(2 s, N x 100 ms); otherwise every max(30 s, N x 500
+   * ms), well inside the announcement's 10-minute lifetime. Measured: without it, a join into 25 peers (each newcomer
+   * connection making its peer announce to all) cost seconds of CPU across the network.
+   */
+  private async announcePresence(why: 'subscription' | 'periodic' = 'subscription'): Promise<void> {
     const session = this.peer.sessionOrUndefined
     const now = Date.now()
-    if (session === undefined || this.node.status !== 'started' || now - this.lastPresence < 2_000) return
+    const n = this.peer.roster.roster.members.length
+    const spacing = why === 'periodic' ? Math.min(5 * 60_000, Math.max(29_000, n * 500)) : Math.max(2_000, n * 100)
+    if (session === undefined || this.node.status !== 'started' || now - this.lastPresence < spacing) return
     this.lastPresence = now
     const addrs = this.addresses().slice(0, 16)
     await this.gossip.publish(this.names.topics.presence, signPresence(session.networkId, session.memberId, { peerId: this.peerId, addrs }, session.signing)).catch(() => undefined)
@@ -432,9 +445,11 @@ export class NetworkRuntime {
   async stop(): Promise<void> {
     this.election?.stop()
     this.custody?.stop()
+    this.defence.stop()
     for (const t of this.timers) clearInterval(t)
     for (const d of this.detach) d()
     this.dht.stop()
+    this.republisher.stop()
     this.peer.decisions.network = undefined
     this.peer.membership.network = undefined
     await this.node.stop()

@@ -1,7 +1,7 @@
 // Local copies of every signed record this peer holds, by DHT key. Reads are served from here first; the
 // republisher puts them back into the DHT before they expire there.
 import type { Store } from '../store/store.ts'
-import { SYNC } from '../store/store.ts'
+import { SYNC, type StoreWrite } from '../store/store.ts'
 
 export class RecordStore {
   private readonly db
@@ -17,6 +17,11 @@ export class RecordStore {
   /** Durable: resolved means on disk. */
   put(key: string, bytes: Uint8Array): Promise<void> {
     return this.db.put(key, bytes, SYNC)
+  }
+
+  /** The same put as part of a `Store.commit` batch. */
+  write(key: string, bytes: Uint8Array): StoreWrite {
+    return { ns: this.db, key, value: bytes }
   }
 
   async has(key: string): Promise<boolean> {

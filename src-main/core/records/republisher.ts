@@ -2,6 +2,9 @@
 // holds, at start (once connected) and on an interval, a few at a time.
 import type { RecordStore } from './record-store.ts'
 
+/** Passes retried when nothing reached anyone: 1, 2, 4, 8, 16 s after the first. */
+const RETRIES = 5
+
 export interface RepublishResult {
   records: number
   replicas: number
@@ -10,6 +13,7 @@ export interface RepublishResult {
 export class Republisher {
   private running: Promise<RepublishResult> | undefined
   lastRun: { at: number; result: RepublishResult } | undefined
+  private retry: NodeJS.Timeout | undefined
   private readonly records: RecordStore
   private readonly put: (key: string, bytes: Uint8Array) => Promise<number>
 
@@ -18,7 +22,17 @@ export class Republisher {
     this.put = put
   }
 
-  run(concurrency = 4): Promise<RepublishResult> {
+  /**
+   * One pass over every local record. A pass in which no put reached anyone (it ran at the first connection, before
+   * the DHT's routing table had a peer: the puts were skipped) is tried again a few times with backoff; otherwise a
+   * peer killed before its puts went out would keep what it published to itself until the next interval (12 h).
+   */
+  /** No more retries: the store is about to close. */
+  stop(): void {
+    clearTimeout(this.retry)
+  }
+
+  run(concurrency = 4, attempt = 0): Promise<RepublishResult> {
     this.running ??= (async () => {
       const result: RepublishResult = { records: 0, replicas: 0 }
       const iterator = this.records.entries()
@@ -29,7 +43,11 @@ export class Republisher {
       let lock = Promise.resolve()
       const take = () => {
         const p = lock.then(next)
-        lock = p.then(() => undefined)
+        // The chain only orders the reads; a failed read is the caller's (through p), never an unhandled rejection.
+        lock = p.then(
+          () => undefined,
+          () => undefined,
+        )
         return p
       }
       await Promise.all(
@@ -41,6 +59,10 @@ export class Republisher {
         }),
       )
       this.lastRun = { at: Date.now(), result }
+      if (result.records > 0 && result.replicas === 0 && attempt < RETRIES) {
+        this.retry = setTimeout(() => void this.run(concurrency, attempt + 1).catch(() => undefined), 1_000 * 2 ** attempt)
+        this.retry.unref()
+      }
       return result
     })().finally(() => {
       this.running = undefined

@@ -182,7 +182,13 @@ export class RecordValidator {
   kadValidators(onUnknownSigner?: () => Promise<boolean>): Validators {
     return {
       bzzz: async (key: Uint8Array, value: Uint8Array) => {
-        const k = utf8.decode(key)
+        let k: string
+        try {
+          k = utf8.decode(key)
+        } catch {
+          // A remote peer chooses the key bytes: not UTF-8 is a malformed record, not a TypeError (found by fuzzing).
+          throw new RecordError('malformed', 'DHT key is not UTF-8')
+        }
         try {
           this.byKey(k, value)
         } catch (err) {

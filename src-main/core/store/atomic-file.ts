@@ -1,11 +1,13 @@
 // Whole-file writes that survive a kill at any moment: write a temporary sibling, fsync it, rename over the
 // target, fsync the directory. A reader sees the old file or the new one, never half of either.
 import { randomBytes } from 'node:crypto'
-import { link, open, rename, rm } from 'node:fs/promises'
+import { link, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600): Promise<void> {
+/** `beforeRename` runs between the synced temporary file and the rename (the vault's crash point). */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o600, beforeRename?: () => void): Promise<void> {
   const tmp = await writeTemporarySibling(path, data, mode)
+  beforeRename?.()
   try {
     await rename(tmp, path)
   } catch (err) {
@@ -65,4 +67,19 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await fh.close()
   }
+}
+
+/**
+ * Removes temporary files a killed writer left in `dir` (`.NAME.PID.RANDOM.tmp` of a process that is gone): a kill
+ * between the temporary file and the rename leaves the target intact and this behind. Call with the directory locked.
+ */
+export async function removeStaleTemporaries(dir: string, isAlive: (pid: number) => boolean): Promise<string[]> {
+  const removed: string[] = []
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
+    if (m === null || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue
+    await rm(join(dir, name), { force: true })
+    removed.push(name)
+  }
+  return removed
 }

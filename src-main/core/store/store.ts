@@ -38,9 +38,29 @@ export class Store {
     return this.db.sublevel<string, Uint8Array>(name, { valueEncoding: 'view' })
   }
 
+  /**
+   * Several writes to any namespaces as one durable LevelDB batch: after a kill, all of them are on disk or none is.
+   * For state that is only consistent as a whole (a decision's record, its index entry and its author-log position).
+   */
+  async commit(writes: StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return
+    await this.db.batch(
+      writes.map((w) => ({ type: 'put' as const, sublevel: w.ns, key: w.key, value: w.value })) as never,
+      SYNC,
+    )
+  }
+
   async close(): Promise<void> {
     if (this.db.status === 'open') await this.db.close()
   }
+}
+
+/** One put of a `Store.commit` batch: the namespace (a sublevel of this store), the key and the value. */
+export interface StoreWrite {
+  /** A sublevel of this store's db (typed loosely: sublevels of different value types do not unify). */
+  ns: { readonly prefix: string }
+  key: string
+  value: unknown
 }
 
 /** Durable write options: acknowledged means on disk. */

@@ -39,6 +39,8 @@ export const vaultContentsSchema = z
     roleKeys: z.array(vaultRoleKeySchema),
     /** The 32-byte admin master secret (base64), held only while this member is the admin. */
     adminSecret: z.string().optional(),
+    /** The admin secret before a rotation, kept until the roster naming the new key is committed (admin-rotation.ts). */
+    previousAdminSecret: z.string().optional(),
     /** This member's custodian share. */
     custody: vaultShareSchema.optional(),
     /** Shares the admin keeps until their custodians have joined and received them. */

@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { BzzzError } from '../../../src-shared/errors.ts'
 import { fromBase64, utf8 } from '../crypto/encoding.ts'
 import { writeFileAtomic, writeFileAtomicExclusive } from '../store/atomic-file.ts'
+import { failpoint } from '../failpoints.ts'
 import { vaultContentsSchema, type VaultContents } from './contents.ts'
 import { checkMatches, DEFAULT_SCRYPT_LOG_N, keyForHeader, newKey, openBytes, scryptLogNFromEnv, sealBytes, sealedFieldsSchema, wipeKey, type DerivedKey } from './sealed-file.ts'
 
@@ -81,6 +82,7 @@ export class Vault {
   readonly dir: string
   private key: DerivedKey | undefined
   private data: VaultContents | undefined
+  private updates: Promise<unknown> = Promise.resolve()
 
   private constructor(dir: string) {
     this.dir = dir
@@ -176,15 +178,23 @@ export class Vault {
     return this.data
   }
 
-  /** Replaces the contents durably (same passphrase); the in-memory copy changes only after the file has. */
-  async update(mutate: (current: VaultContents) => VaultContents): Promise<VaultContents> {
-    const current = this.contents
-    const key = this.key
-    if (key === undefined) throw new BzzzError('locked', 'the vault is locked')
-    const next = vaultContentsSchema.parse(mutate(structuredClone(current)))
-    await writeFileAtomic(this.path, seal(next, key))
-    this.data = next
-    return next
+  /**
+   * Replaces the contents durably (same passphrase); the in-memory copy changes only after the file has. Updates run
+   * one after another, each on the result of the last: two at once (a key envelope arriving while the role changes)
+   * would otherwise both start from the same contents and the later write would drop the earlier one's change.
+   */
+  update(mutate: (current: VaultContents) => VaultContents): Promise<VaultContents> {
+    const run = this.updates.then(async () => {
+      const current = this.contents
+      const key = this.key
+      if (key === undefined) throw new BzzzError('locked', 'the vault is locked')
+      const next = vaultContentsSchema.parse(mutate(structuredClone(current)))
+      await writeFileAtomic(this.path, seal(next, key), 0o600, () => failpoint('vault.update.before-rename'))
+      this.data = next
+      return next
+    })
+    this.updates = run.catch(() => undefined)
+    return run
   }
 
   async changePassphrase(current: string, next: string): Promise<void> {

@@ -1,0 +1,109 @@
+// npm run bench:scale [-- --sizes=10,25,50,100 --modes=in-process,processes --publishes=20 | --report-only]
+// Networks of N peers, in this process (in-memory transport) and as `bzzz peer` processes (loopback TCP), measured by
+// one scenario (bench/scale/scenario.ts). Writes bench/results/scale.json (raw), the charts next to it, and the scale
+// section of BENCHMARKS.md. A run of some sizes or modes replaces just those results and keeps the others.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { openInProcess } from './scale/in-process.ts'
+import { openProcesses } from './scale/processes.ts'
+import { runScenario, type ScaleResult } from './scale/scenario.ts'
+import { scaleCharts, scaleSection } from './scale/report.ts'
+import { environment } from './lib/report.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const RESULTS = join(import.meta.dirname, 'results')
+const BEGIN = '<!-- bench:scale:begin -->'
+const END = '<!-- bench:scale:end -->'
+
+function arg(name: string, fallback: string): string {
+  const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
+  return hit === undefined ? fallback : hit.slice(name.length + 3)
+}
+
+const sizes = arg('sizes', '10,25,50,100').split(',').map(Number)
+const modes = arg('modes', 'in-process,processes').split(',') as ScaleResult['mode'][]
+const publishes = Number(arg('publishes', '20'))
+// The product's defaults: a heartbeat a second, an election after 5 s of silence.
+const HEARTBEAT_MS = 1000
+const ELECTION_TIMEOUT_MS = 5000
+
+async function measure(mode: ScaleResult['mode'], n: number): Promise<ScaleResult> {
+  const log = (line: string) => process.stderr.write(`  [${mode} ${n}] ${line}\n`)
+  log('forming the network…')
+  const timing = { electionTimeoutMs: ELECTION_TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS, log }
+  const { net, formMs } = mode === 'in-process' ? await openInProcess(n, timing) : await openProcesses(n, timing)
+  log(`formed in ${(formMs / 1000).toFixed(1)} s`)
+  try {
+    return await runScenario(net, formMs, {
+      publishes,
+      dhtLookups: 20,
+      gossipWindowMs: 15_000,
+      catchUpWindowMs: 60_000,
+      electionTimeoutMs: ELECTION_TIMEOUT_MS,
+      failover: true,
+      log,
+    })
+  } finally {
+    await net.close()
+  }
+}
+
+async function previous(): Promise<ScaleResult[]> {
+  try {
+    return (JSON.parse(await readFile(join(RESULTS, 'scale.json'), 'utf8')) as { results: ScaleResult[] }).results
+  } catch {
+    return []
+  }
+}
+
+async function previousFailures(): Promise<string[]> {
+  try {
+    return (JSON.parse(await readFile(join(RESULTS, 'scale.json'), 'utf8')) as { failures?: string[] }).failures ?? []
+  } catch {
+    return []
+  }
+}
+
+async function updateBenchmarksMd(section: string): Promise<void> {
+  const path = join(ROOT, 'BENCHMARKS.md')
+  let doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n')
+  const block = `${BEGIN}\n${section}\n${END}`
+  const start = doc.indexOf(BEGIN)
+  const end = doc.indexOf(END)
+  doc = start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${block}\n`
+  await writeFile(path, doc)
+}
+
+async function main(): Promise<void> {
+  const fresh: ScaleResult[] = []
+  const failures: string[] = []
+  // --report-only: write BENCHMARKS.md and the charts again from the raw results, measuring nothing.
+  const reportOnly = process.argv.includes('--report-only')
+  if (reportOnly) failures.push(...(await previousFailures()))
+  for (const mode of reportOnly ? [] : modes) {
+    for (const n of sizes) {
+      const t0 = performance.now()
+      process.stderr.write(`bench:scale ${mode}, ${n} peers\n`)
+      try {
+        const r = await measure(mode, n)
+        fresh.push(r)
+        process.stderr.write(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
+      } catch (err) {
+        // One size failing (a machine out of memory at 100 processes) still reports the others, and says so.
+        failures.push(`${mode} ${n}: ${(err as Error).message}`)
+        process.stderr.write(`  FAILED: ${(err as Error).stack}\n`)
+      }
+    }
+  }
+  const kept = (await previous()).filter((r) => !fresh.some((f) => f.mode === r.mode && f.n === r.n))
+  const results = [...kept, ...fresh].sort((a, b) => a.mode.localeCompare(b.mode) || a.n - b.n)
+  const env = environment()
+  await writeFile(join(RESULTS, 'scale.json'), `${JSON.stringify({ environment: env, results, failures }, null, 2)}\n`)
+  const charts = scaleCharts(results)
+  for (const [file, svg] of Object.entries(charts)) await writeFile(join(RESULTS, file), svg)
+  await updateBenchmarksMd(scaleSection(results, env, failures, Object.keys(charts)))
+  console.log(scaleSection(results, env, failures, []))
+  if (failures.length > 0) process.exitCode = 1
+}
+
+await main()
