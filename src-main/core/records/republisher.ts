@@ -22,16 +22,16 @@ export class Republisher {
     this.put = put
   }
 
-  /**
-   * One pass over every local record. A pass in which no put reached anyone (it ran at the first connection, before
-   * the DHT's routing table had a peer: the puts were skipped) is tried again a few times with backoff; otherwise a
-   * peer killed before its puts went out would keep what it published to itself until the next interval (12 h).
-   */
   /** No more retries: the store is about to close. */
   stop(): void {
     clearTimeout(this.retry)
   }
 
+  /**
+   * One pass over every local record. A pass in which no put reached anyone (it ran at the first connection, before
+   * the DHT's routing table had a peer: the puts were skipped) is tried again a few times with backoff; otherwise a
+   * peer killed before its puts went out would keep what it published to itself until the next interval (12 h).
+   */
   run(concurrency = 4, attempt = 0): Promise<RepublishResult> {
     this.running ??= (async () => {
       const result: RepublishResult = { records: 0, replicas: 0 }
