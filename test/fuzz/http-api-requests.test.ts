@@ -10,15 +10,13 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CALL_NAMES, type CallName } from '../../src-shared/contract/calls.ts'
-import { BzzzError, HTTP_STATUS, type ErrorCode } from '../../src-shared/errors.ts'
+import { CALL_NAMES } from '../../src-shared/contract/calls.ts'
+import { HTTP_STATUS, type ErrorCode } from '../../src-shared/errors.ts'
 import { LIMITS } from '../../src-shared/decisions.ts'
 import { buildRequest, ROUTES } from '../../src-main/api/http/routes.ts'
-import { RateLimiter } from '../../src-main/api/rate-limit.ts'
 import { startApiServer, type ApiServer } from '../../src-main/api/serve.ts'
-import { handlers as coreHandlers } from '../../src-main/core/handlers/index.ts'
-import type { HandlerTable } from '../../src-main/core/handlers/types.ts'
 import { Peer } from '../../src-main/core/peer.ts'
+import { fuzzHandlers, unlimitedRates } from './api-fixture.ts'
 import { CALL_EXAMPLES, inputFor } from './contract-examples.ts'
 import { expectErrorBody, expectNoPrototypePollution, fuzz, hugeString, mutatedString, nastyFragment, weirdString, within } from './fuzz.ts'
 
@@ -26,7 +24,6 @@ const TOKEN = 'fuzz-http-token-0123456789abcdefghijklmnopqrstu'
 const PASSPHRASE = 'passphrase-1'
 
 /** Calls that would change what the rest of the run sees (lock the vault, rotate keys) answer from a stub. */
-const STUBBED: CallName[] = ['vault.lock', 'vault.unlock', 'keys.rotate', 'election.trigger', 'network.create', 'network.join']
 
 let peer: Peer
 let api: ApiServer
@@ -38,16 +35,8 @@ beforeAll(async () => {
   await peer.createNetwork({ networkName: 'acme', memberName: 'alice', passphrase: PASSPHRASE })
   // The network runs (alone), so debug, election, custody and invites reach their real handlers.
   await peer.start()
-  const handlers = Object.fromEntries(
-    CALL_NAMES.map((name) => [
-      name,
-      async (args: never, ctx: never) => {
-        if (STUBBED.includes(name)) throw new BzzzError('conflict', `fuzz: ${name} is not run by this test`)
-        return (coreHandlers[name] as (a: never, c: never) => Promise<unknown>)(args, ctx)
-      },
-    ]),
-  ) as HandlerTable
-  const unlimited = new RateLimiter({ decisions: 1e9, crypto: 1e9, admin: 1e9, general: 1e9 })
+  const handlers = fuzzHandlers()
+  const unlimited = unlimitedRates()
   api = await startApiServer({ peer, host: '127.0.0.1', port: 0, token: TOKEN, handlers, rateLimiter: unlimited, logger: () => undefined, log: () => undefined })
 })
 

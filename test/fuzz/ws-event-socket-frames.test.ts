@@ -9,21 +9,17 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CALL_NAMES, type CallName } from '../../src-shared/contract/calls.ts'
-import { BzzzError } from '../../src-shared/errors.ts'
-import { RateLimiter } from '../../src-main/api/rate-limit.ts'
+import { CALL_NAMES } from '../../src-shared/contract/calls.ts'
 import { startApiServer, type ApiServer } from '../../src-main/api/serve.ts'
 import { CLOSE } from '../../src-main/api/ws/event-socket.ts'
-import { handlers as coreHandlers } from '../../src-main/core/handlers/index.ts'
-import type { HandlerTable } from '../../src-main/core/handlers/types.ts'
 import { Peer } from '../../src-main/core/peer.ts'
 import { refusalOf, WsTestClient } from '../helpers/ws.ts'
+import { fuzzHandlers, unlimitedRates } from './api-fixture.ts'
 import { CALL_EXAMPLES, inputFor } from './contract-examples.ts'
 import { expectErrorBody, expectNoPrototypePollution, fuzz, mutatedString, nastyFragment, weirdString, weirdValue, within } from './fuzz.ts'
 
 const TOKEN = 'fuzz-ws-token-0123456789abcdefghijklmnopqrstuvw'
 const MAX_MESSAGE = 16 * 1024
-const STUBBED: CallName[] = ['vault.lock', 'vault.unlock', 'keys.rotate', 'election.trigger', 'network.create', 'network.join']
 
 let peer: Peer
 let api: ApiServer
@@ -35,16 +31,8 @@ beforeAll(async () => {
   peer = await Peer.open({ dataDir: dir, command: 'fuzz', config: { mdns: false, listen: ['/ip4/127.0.0.1/tcp/0'] } })
   await peer.createNetwork({ networkName: 'acme', memberName: 'alice', passphrase: 'passphrase-1' })
   await peer.start()
-  const handlers = Object.fromEntries(
-    CALL_NAMES.map((name) => [
-      name,
-      async (args: never, ctx: never) => {
-        if (STUBBED.includes(name)) throw new BzzzError('conflict', `fuzz: ${name} is not run by this test`)
-        return (coreHandlers[name] as (a: never, c: never) => Promise<unknown>)(args, ctx)
-      },
-    ]),
-  ) as HandlerTable
-  const unlimited = new RateLimiter({ decisions: 1e9, crypto: 1e9, admin: 1e9, general: 1e9 })
+  const handlers = fuzzHandlers()
+  const unlimited = unlimitedRates()
   api = await startApiServer({ peer, host: '127.0.0.1', port: 0, token: TOKEN, handlers, rateLimiter: unlimited, logger: () => undefined, wsLimits: { authTimeoutMs: 2000, maxMessageBytes: MAX_MESSAGE } })
   url = `ws://127.0.0.1:${api.port}/api/events`
 })

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { mayPublish, mayRead, type Role } from '../../src-shared/roles.ts'
 import { runBzzz } from '../helpers/cli.ts'
+import { seededRandom } from '../helpers/election-sim.ts'
 import { Fleet, waitFor } from './fleet.ts'
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
@@ -20,17 +21,6 @@ const PEERS: [string, Role][] = [
 ]
 const AUDIENCES: Role[] = ['observer', 'backend_dev', 'architect', 'admin']
 
-/** mulberry32: a small seeded PRNG, so a schedule can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 let fleet: Fleet | undefined
 afterAll(async () => {
@@ -42,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 describe('churn soak', () => {
   it(`keeps every acknowledged decision and one admin per term through ${SOAK_SECONDS} s of kills and restarts`, async () => {
     const begun = Date.now()
-    const random = prng(SEED)
+    const random = seededRandom(SEED)
     const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]!
     console.log(`churn soak: seed ${SEED} (SOAK_SEED=${SEED} replays the schedule), ${SOAK_SECONDS} s`)
     const f = (fleet = await Fleet.create('bzzz-soak-', { election: { heartbeatMs: 300, electionTimeoutMs: 3000 } }))
