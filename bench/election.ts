@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Role } from '../src-shared/roles.ts'
 import type { Peer } from '../src-main/core/peer.ts'
-import { createTestNetwork, waitFor, type TestNetwork } from '../test/helpers/network.ts'
+import { createTestNetwork, isSeatedAdmin, waitFor, type TestNetwork } from '../test/helpers/network.ts'
 import { percentiles } from './lib/measure.ts'
 import type { Row } from './lib/report.ts'
 
@@ -21,7 +21,7 @@ function timing(n: number): { heartbeatMs: number; electionTimeoutMs: number } {
 }
 
 function seated(peers: Peer[]): Peer | undefined {
-  return peers.find((p) => p.election?.isLeader && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin')
+  return peers.find(isSeatedAdmin)
 }
 
 function roles(n: number): Exclude<Role, 'admin'>[] {

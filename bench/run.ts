@@ -1,38 +1,24 @@
 // npm run bench [SUITE...]: the quick benchmark (minutes). Prints the table, writes bench/results/bench.json and the
 // quick section of BENCHMARKS.md (naming suites re-measures only those and keeps the other rows). Every row:
 // operation, ours, the seeds' claim, a floor measured in the same run.
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cryptoRows } from './crypto.ts'
 import { networkRows } from './network.ts'
 import { electionRows } from './election.ts'
-import { environment, markdownTable, printTable, writeReport, type Row } from './lib/report.ts'
+import { environment, markdownTable, printTable, writeBenchmarksSection, writeReport, type Row } from './lib/report.ts'
 
 const ROOT = join(import.meta.dirname, '..')
-const BEGIN = '<!-- bench:quick:begin -->'
-const END = '<!-- bench:quick:end -->'
 
 async function updateBenchmarksMd(rows: Row[]): Promise<void> {
-  const path = join(ROOT, 'BENCHMARKS.md')
-  let doc: string
-  try {
-    doc = await readFile(path, 'utf8')
-  } catch {
-    doc = `# Benchmarks\n\n${BEGIN}\n${END}\n`
-  }
   const env = environment()
   const section = [
-    BEGIN,
     `Measured by \`npm run bench\` on ${env.date.slice(0, 10)}: ${env.cpu}, ${env.cores} cores, ${env.memoryGB} GB, Node ${env.node}; load average ${env.loadAverage} when it started.`,
     'Raw figures: `bench/results/bench.json`. Ratios: for times, ours divided by the other figure (lower is better).',
     '',
     markdownTable(rows),
-    END,
   ].join('\n')
-  const start = doc.indexOf(BEGIN)
-  const end = doc.indexOf(END)
-  doc = start >= 0 && end > start ? doc.slice(0, start) + section + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${section}\n`
-  await writeFile(path, doc)
+  await writeBenchmarksSection(join(ROOT, 'BENCHMARKS.md'), 'quick', section)
 }
 
 async function main(): Promise<void> {

@@ -8,12 +8,10 @@ import { openInProcess } from './scale/in-process.ts'
 import { openProcesses } from './scale/processes.ts'
 import { runScenario, type ScaleResult } from './scale/scenario.ts'
 import { scaleCharts, scaleSection } from './scale/report.ts'
-import { environment } from './lib/report.ts'
+import { environment, writeBenchmarksSection } from './lib/report.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const RESULTS = join(import.meta.dirname, 'results')
-const BEGIN = '<!-- bench:scale:begin -->'
-const END = '<!-- bench:scale:end -->'
 
 function arg(name: string, fallback: string): string {
   const hit = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))
@@ -64,16 +62,6 @@ async function previousFailures(): Promise<string[]> {
   }
 }
 
-async function updateBenchmarksMd(section: string): Promise<void> {
-  const path = join(ROOT, 'BENCHMARKS.md')
-  let doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n')
-  const block = `${BEGIN}\n${section}\n${END}`
-  const start = doc.indexOf(BEGIN)
-  const end = doc.indexOf(END)
-  doc = start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + END.length) : `${doc.trimEnd()}\n\n${block}\n`
-  await writeFile(path, doc)
-}
-
 async function main(): Promise<void> {
   const fresh: ScaleResult[] = []
   const failures: string[] = []
@@ -101,7 +89,7 @@ async function main(): Promise<void> {
   await writeFile(join(RESULTS, 'scale.json'), `${JSON.stringify({ environment: env, results, failures }, null, 2)}\n`)
   const charts = scaleCharts(results)
   for (const [file, svg] of Object.entries(charts)) await writeFile(join(RESULTS, file), svg)
-  await updateBenchmarksMd(scaleSection(results, env, failures, Object.keys(charts)))
+  await writeBenchmarksSection(join(ROOT, 'BENCHMARKS.md'), 'scale', scaleSection(results, env, failures, Object.keys(charts)))
   console.log(scaleSection(results, env, failures, []))
   if (failures.length > 0) process.exitCode = 1
 }

@@ -1,5 +1,5 @@
 // Benchmark rows and their report: the console table, the raw JSON, and BENCHMARKS.md.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 
@@ -74,4 +74,15 @@ export function markdownTable(rows: Row[]): string {
     out.push(`| ${r.suite} | ${r.operation} | ${fmt(r.ours, r.unit)} | ${seed} | ${floor} | ${ratio(r, r.floor)} | ${ratio(r, r.seed)} | ${r.method} |`)
   }
   return out.join('\n')
+}
+
+/** Replaces the block between `<!-- bench:NAME:begin -->` and its end marker in BENCHMARKS.md (appends it if absent). */
+export async function writeBenchmarksSection(path: string, name: string, body: string): Promise<void> {
+  const begin = `<!-- bench:${name}:begin -->`
+  const end = `<!-- bench:${name}:end -->`
+  const doc = await readFile(path, 'utf8').catch(() => '# Benchmarks\n')
+  const block = `${begin}\n${body}\n${end}`
+  const i = doc.indexOf(begin)
+  const j = doc.indexOf(end)
+  await writeFile(path, i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`)
 }

@@ -8,17 +8,13 @@ import { join } from 'node:path'
 import type { Role } from '../../src-shared/roles.ts'
 import type { Peer } from '../../src-main/core/peer.ts'
 import { decisionKey, keyBytes } from '../../src-main/core/records/keys.ts'
-import { callAs, createTestNetwork, waitFor, type TestNetwork } from '../../test/helpers/network.ts'
+import { callAs, createTestNetwork, isSeatedAdmin, waitFor, type TestNetwork } from '../../test/helpers/network.ts'
 import { settledMemory, MB } from '../lib/memory.ts'
 import type { ScaleNetwork, ScalePeer } from './scenario.ts'
 
 export function memberRoles(n: number): Exclude<Role, 'admin'>[] {
   const cycle: Exclude<Role, 'admin'>[] = ['architect', 'backend_dev', 'observer']
   return Array.from({ length: n - 1 }, (_, i) => cycle[i % cycle.length]!)
-}
-
-function isSeated(p: Peer): boolean {
-  return p.network !== undefined && p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin'
 }
 
 class InProcessPeer implements ScalePeer {
@@ -70,7 +66,7 @@ class InProcessPeer implements ScalePeer {
   }
 
   async electionView() {
-    return { ...(this.peer.election?.leader === undefined ? {} : { leader: this.peer.election.leader }), seated: isSeated(this.peer), memberId: this.peer.session.memberId }
+    return { ...(this.peer.election?.leader === undefined ? {} : { leader: this.peer.election.leader }), seated: isSeatedAdmin(this.peer), memberId: this.peer.session.memberId }
   }
 
   async kill(): Promise<void> {

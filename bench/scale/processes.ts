@@ -9,6 +9,7 @@ import { WebSocket } from 'ws'
 import type { EventMessage } from '../../src-shared/contract/events.ts'
 import type { Role } from '../../src-shared/roles.ts'
 import { ApiClient } from '../../src-main/api/client.ts'
+import { decisionKey } from '../../src-main/core/records/keys.ts'
 import { passphraseFile, runBzzz, spawnPeer, tempDir, type PeerProcess } from '../../test/helpers/cli.ts'
 import { MB, sleep } from '../lib/memory.ts'
 import { joinRetrying, memberRoles } from './in-process.ts'
@@ -33,6 +34,7 @@ class ProcessPeer implements ScalePeer {
   readonly proc: PeerProcess
   readonly client: ApiClient
   memberId = ''
+  networkId = ''
   private socket: WebSocket | undefined
   private readonly dhtReader: () => ProcessPeer | undefined
 
@@ -46,7 +48,9 @@ class ProcessPeer implements ScalePeer {
 
   /** Subscribes to the peer's events; resolves once the socket is authenticated. */
   async listen(): Promise<void> {
-    this.memberId = (await this.client.call('node.status', {})).member?.id ?? ''
+    const member = (await this.client.call('node.status', {})).member
+    this.memberId = member?.id ?? ''
+    this.networkId = member?.networkId ?? ''
     const ws = new WebSocket(`${this.proc.url.replace(/^http/, 'ws')}/api/events`, { headers: { Authorization: `Bearer ${this.proc.token}` } })
     this.socket = ws
     await new Promise<void>((resolve, reject) => {
@@ -77,10 +81,8 @@ class ProcessPeer implements ScalePeer {
   async dhtGet(address: string) {
     const reader = this.dhtReader()
     if (reader === undefined) return { ms: 0, found: false }
-    const networkId = (await reader.client.call('node.status', {})).member!.networkId
-    const { decisionKey } = await import('../../src-main/core/records/keys.ts')
     const t0 = performance.now()
-    const r = await reader.client.call('debug.dhtGet', { key: decisionKey(networkId, address) })
+    const r = await reader.client.call('debug.dhtGet', { key: decisionKey(reader.networkId, address) })
     return { ms: performance.now() - t0, found: r.found && r.source === 'dht' }
   }
 

@@ -22,6 +22,11 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
   }
 }
 
+/** The peer holds the admin seat: it leads, holds the admin key and the roster names it admin. */
+export function isSeatedAdmin(p: Peer): boolean {
+  return p.network !== undefined && p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin'
+}
+
 export interface TestNetwork {
   admin: Peer
   members: Peer[]
@@ -91,7 +96,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
       const listen = listenAddr(transport)
       // Invites come from whoever holds the admin seat now: a slow machine can see an election while a network forms
       // (the admin's heartbeats delayed past the timeout), and then the invite waits for the new admin to be seated.
-      const seated = () => net.all.find((p) => p.network !== undefined && p.election?.isLeader === true && p.sessionOrUndefined?.admin !== undefined && p.roster.roster.members.find((m) => m.id === p.session.memberId)?.role === 'admin')
+      const seated = () => net.all.find(isSeatedAdmin)
       await waitFor('a seated admin to issue the invite', () => seated() !== undefined, opts.seatTimeoutMs ?? 30_000)
       const host = seated()!
       const bootstrap = host.network?.addresses() ?? []
