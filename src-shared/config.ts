@@ -49,10 +49,12 @@ export const configSchema = z
     sync: z
       .object({
         catchUpSeconds: z.number().int().min(5).max(86_400).default(300),
+        /** A periodic catch-up reads every member's log (not only those its hints name) at most this often. */
+        fullSweepMinutes: z.number().int().min(1).max(10_080).default(30),
         republishHours: z.number().int().min(1).max(168).default(12),
       })
       .strict()
-      .default({ catchUpSeconds: 300, republishHours: 12 }),
+      .default({ catchUpSeconds: 300, fullSweepMinutes: 30, republishHours: 12 }),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   })
   .strict()

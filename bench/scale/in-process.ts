@@ -44,7 +44,7 @@ class InProcessPeer implements ScalePeer {
   }
 
   async catchUp(): Promise<void> {
-    await this.peer.network?.catchUp.run()
+    await this.peer.network?.catchUp.run('hinted')
   }
 
   /** A raw kad-dht lookup, as the product's DHT client makes it: every event until the query ends. */

@@ -283,6 +283,7 @@ export class Peer {
         putTimeoutMs: 5_000,
         getTimeoutMs: 5_000,
         catchUpIntervalMs: c.sync.catchUpSeconds * 1000,
+        fullSweepIntervalMs: c.sync.fullSweepMinutes * 60_000,
         republishIntervalMs: c.sync.republishHours * 3600_000,
         ...overrides,
       })

@@ -2,7 +2,7 @@
 // outsider's bare node) to send, at a high rate, malformed, oversized, forged and replayed messages on every protocol
 // a BZZZ peer speaks: every gossip topic (published, and raw garbage frames on the gossipsub stream), kad-dht
 // (PUT_VALUE, GET_VALUE, ADD_PROVIDER, undecodable and oversized frames), each direct request protocol (join, vote,
-// share: garbage, forged, oversized, a length prefix promising more than ever comes), streams opened and left
+// share, sync: garbage, forged, oversized, a length prefix promising more than ever comes), streams opened and left
 // hanging (negotiated and raw), and many concurrent streams. It reconnects when cut off, at most every 200 ms per
 // target, and counts how often that was refused.
 import { randomBytes } from 'node:crypto'
@@ -37,7 +37,7 @@ export interface HostileOptions {
   replays?: { topic: 'roster'; bytes: Uint8Array }[]
 }
 
-export const CHANNELS = ['gossip', 'gossip_raw', 'kad', 'join', 'vote', 'share', 'hang', 'raw_stream'] as const
+export const CHANNELS = ['gossip', 'gossip_raw', 'kad', 'join', 'vote', 'share', 'sync', 'hang', 'raw_stream'] as const
 export type Channel = (typeof CHANNELS)[number]
 
 export interface FloodReport {
@@ -63,6 +63,7 @@ const SUBTLE_VARIANTS: Record<Channel, readonly number[]> = {
   join: [3, 6],
   vote: [2, 3, 6],
   share: [2, 3, 6],
+  sync: [2, 3, 6],
   hang: [],
   raw_stream: [],
 }
@@ -291,7 +292,9 @@ export class HostilePeer {
         // Within the limit, then silence: the read deadline must end it.
         return this.send(target, protocol, { raw: new Uint8Array([...varint(40 * 1024), 1, 2, 3]), hang: true })
       default: {
-        // Well-formed requests a handler answers with a refusal: a share request, a certificate, a join.
+        // Well-formed requests a handler answers with a refusal: a share request, a certificate, a join; on the sync
+        // protocol an honest catch-up hint request, answered.
+        if (protocol === this.names.sync) return this.send(target, protocol, { lp: utf8.encode(JSON.stringify({ type: 'log_counts' })) })
         const body = protocol === this.names.share ? { type: 'request', envelope: forged } : { type: 'certificate', term: i }
         return this.send(target, protocol, { lp: protocol === this.names.join ? this.forgedEnvelope('join_request', { invite: 'x' }) : utf8.encode(JSON.stringify(body)) })
       }
@@ -301,7 +304,7 @@ export class HostilePeer {
   /** A stream negotiated and never written to, or a raw yamux stream that never names a protocol. */
   private async hang(target: PeerId, i: number, raw: boolean): Promise<void> {
     if (!raw) {
-      const protocols = [this.names.kad, this.names.join, this.names.vote, this.names.share, '/meshsub/1.2.0']
+      const protocols = [this.names.kad, this.names.join, this.names.vote, this.names.share, this.names.sync, '/meshsub/1.2.0']
       await this.send(target, protocols[i % protocols.length]!, { hang: true })
       return
     }
@@ -330,6 +333,8 @@ export class HostilePeer {
         return this.rpc(target, this.names.vote, i)
       case 'share':
         return this.rpc(target, this.names.share, i)
+      case 'sync':
+        return this.rpc(target, this.names.sync, i)
       case 'hang':
         return this.hang(target, i, false)
       case 'raw_stream':

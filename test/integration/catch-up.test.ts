@@ -1,5 +1,6 @@
 // A peer that was offline sees what was published meanwhile; a restart keeps everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CatchUp } from '../../src-main/core/decisions/catch-up.ts'
 import type { Peer } from '../../src-main/core/peer.ts'
 import { callAs, createTestNetwork, waitFor, type TestNetwork } from '../helpers/network.ts'
 
@@ -31,6 +32,26 @@ describe('catch-up and restart', () => {
     const list = await call(back, 'decisions.list', { pattern: '*/*/ops/**' })
     expect(list.items.map((i) => (i.locked ? 'locked' : i.title)).sort()).toEqual(['Before the outage', 'During the outage 0', 'During the outage 1', 'During the outage 2'])
     expect((await call(back, 'decisions.get', { address: published[2]! })).content.title).toBe('During the outage 2')
+    // Hinted: the admin told it which logs to read (the architect's), not one DHT lookup per member of the roster.
+    const last = back.network!.catchUp.lastRun!
+    expect(last.mode).toBe('hinted')
+    expect(last.lookups).toBeLessThanOrEqual(1)
+    expect(back.roster.roster.members.length).toBe(4)
+  })
+
+  it('a full sweep finds what a lying hint hid', async () => {
+    const [architect, backend] = net.members as [Peer, Peer]
+    // Cut the backend developer off the gossip topic, and give it a catch-up whose hints say nobody published.
+    backend.network!.node.services.pubsub.unsubscribe(backend.network!.names.topics.decisions)
+    const out = await call(architect, 'decisions.publish', { type: 'decision', title: 'Found by the sweep', audience: 'backend_dev', project: 'ops', task: 'sweep' })
+    const lied = new CatchUp({ peer: backend, index: backend.index, validator: backend.validator, decisions: backend.decisions, get: (key) => backend.network!.getRecord(key), hints: async () => new Map() })
+    const hinted = await lied.run('hinted')
+    expect({ mode: hinted.mode, lookups: hinted.lookups }).toEqual({ mode: 'hinted', lookups: 0 })
+    expect(backend.index.has(out.address)).toBe(false)
+    const swept = await lied.run('full')
+    expect({ mode: swept.mode, lookups: swept.lookups }).toEqual({ mode: 'full', lookups: backend.roster.roster.members.length })
+    expect(backend.index.has(out.address)).toBe(true)
+    backend.network!.node.services.pubsub.subscribe(backend.network!.names.topics.decisions)
   })
 
   it('a restart keeps records, index, roster and identity; the restarted peer republishes what it holds', async () => {

@@ -1,6 +1,10 @@
-// Catch-up: what was published while this peer was away. For every member, read the head of its log from the
-// DHT; when it is longer than what this peer holds, fetch the missing pages, index the headers and fetch the
-// records. Runs after the first connection, after every reconnection and on an interval.
+// Catch-up: what was published while this peer was away. For each member whose log may be longer than what this peer
+// holds, read the head of the log from the DHT; when it is longer, fetch the missing pages, index the headers and
+// fetch the records. Runs after the first connection, after every reconnection and on an interval.
+//
+// Which members: a hinted pass asks a few connected members how long each log is (log-hints.ts) and reads only the
+// logs someone knows to be longer than ours; a full pass reads every member's log (the safety net: a hint is
+// unsigned), and is what a hinted pass falls back to when nobody answers.
 import type { DecisionHeader } from '../../../src-shared/decisions.ts'
 import { decodeEnvelope } from '../crypto/envelope.ts'
 import type { Peer } from '../peer.ts'
@@ -11,7 +15,13 @@ import { pagesToFetch } from './author-log.ts'
 import type { DecisionIndex } from './decision-index.ts'
 import type { DecisionService } from './service.ts'
 
+export type CatchUpMode = 'hinted' | 'full'
+
 export interface CatchUpResult {
+  mode: CatchUpMode
+  /** Member logs looked up in the DHT. */
+  lookups: number
+  /** Logs found. */
   authors: number
   newHeaders: number
   fetched: number
@@ -21,37 +31,49 @@ export interface CatchUpResult {
 export class CatchUp {
   private running: Promise<CatchUpResult> | undefined
   lastRun: CatchUpResult | undefined
-  private readonly deps: { peer: Peer; index: DecisionIndex; validator: RecordValidator; decisions: DecisionService; get: (key: string) => Promise<Uint8Array | undefined> }
+  private readonly deps: {
+    peer: Peer
+    index: DecisionIndex
+    validator: RecordValidator
+    decisions: DecisionService
+    get: (key: string) => Promise<Uint8Array | undefined>
+    /** Log lengths as connected members know them; undefined when none answered. */
+    hints: () => Promise<Map<string, number> | undefined>
+  }
 
   constructor(deps: CatchUp['deps']) {
     this.deps = deps
   }
 
   /** One pass; concurrent callers share the pass in progress. */
-  run(): Promise<CatchUpResult> {
-    this.running ??= this.pass().finally(() => {
+  run(mode: CatchUpMode = 'full'): Promise<CatchUpResult> {
+    this.running ??= this.pass(mode).finally(() => {
       this.running = undefined
     })
     return this.running
   }
 
-  private async pass(): Promise<CatchUpResult> {
+  private async pass(requested: CatchUpMode): Promise<CatchUpResult> {
     const { peer, index, validator, decisions, get } = this.deps
+    const hints = requested === 'hinted' ? await this.deps.hints() : undefined
+    const mode: CatchUpMode = hints === undefined ? 'full' : 'hinted'
     const roster = peer.roster.roster
     const net = roster.network.id
-    const result: CatchUpResult = { authors: 0, newHeaders: 0, fetched: 0, missing: 0 }
+    const self = peer.sessionOrUndefined?.memberId
+    const result: CatchUpResult = { mode, lookups: 0, authors: 0, newHeaders: 0, fetched: 0, missing: 0 }
     const toFetch: DecisionHeader[] = []
     const fresh = new Set<string>()
     const learned: { author: string; entries: { position: number; address: string }[] }[] = []
     // One DHT lookup per member, eight at a time: all at once, a 100-member roster made 100 concurrent kad-dht
     // queries (most for members who never published, which run to their end), a burst that delayed everything else.
-    const members = [...roster.members]
+    const members = roster.members.filter((m) => hints === undefined || (m.id !== self && (hints.get(m.id) ?? 0) > index.contiguousCount(m.id)))
     await Promise.all(
       Array.from({ length: Math.min(8, members.length) }, async () => {
         for (let member = members.shift(); member !== undefined; member = members.shift()) await readAuthorLog(member)
       }),
     )
     async function readAuthorLog(member: (typeof roster.members)[number]): Promise<void> {
+      result.lookups++
       const headBytes = await get(logKey(net, member.id))
       if (headBytes === undefined) return
       let head

@@ -15,6 +15,8 @@ export class DecisionIndex {
   private readonly successors = new Map<string, Set<string>>()
   /** author -> position -> address */
   private readonly logs = new Map<string, Map<number, string>>()
+  /** author -> headers of theirs this peer knows (from gossip or catch-up) */
+  private readonly perAuthor = new Map<string, number>()
 
   constructor(store: Store) {
     this.store = store
@@ -31,6 +33,7 @@ export class DecisionIndex {
   }
 
   private remember(header: DecisionHeader): void {
+    if (!this.headers.has(header.address)) this.perAuthor.set(header.author, (this.perAuthor.get(header.author) ?? 0) + 1)
     this.headers.set(header.address, header)
     if (header.supersedes !== undefined) {
       let set = this.successors.get(header.supersedes)
@@ -104,6 +107,14 @@ export class DecisionIndex {
     let n = 0
     while (m.has(n)) n++
     return n
+  }
+
+  /**
+   * How long this peer believes an author's log is: the entries it holds in order, or the author's headers it knows
+   * when more (headers that came by gossip have no log position until a catch-up reads the log). A catch-up hint.
+   */
+  knownLogLength(author: string): number {
+    return Math.max(this.contiguousCount(author), this.perAuthor.get(author) ?? 0)
   }
 
   logAddresses(author: string, from: number, to: number): string[] {

@@ -36,8 +36,10 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>
 export interface MembershipNetwork {
   /** This peer's dialable addresses, for invites. */
   addresses(): string[]
-  /** Stores a signed record in the DHT and announces rosters over gossip. */
+  /** Queues a signed record for the DHT (in order, not awaited: see background-puts.ts) and announces rosters over gossip. */
   publishRecord(key: string, bytes: Uint8Array, announceTopic?: 'roster'): Promise<void>
+  /** Stores a signed record in the DHT now (resolves once enough replicas took it, or the put timed out). */
+  storeInDht(key: string, bytes: Uint8Array): Promise<void>
   /** Members with a live connection to this peer. */
   onlineMembers(): Set<string>
 }
@@ -321,14 +323,18 @@ export class MembershipAdmin {
       })
     }
     failpoint('membership.change.after-vault', { seq: next.seq })
+    // The members' new keys are in the DHT before the roster that makes them owed (killed after the roster, they are
+    // there to fetch): all at once, so a rotation or re-split waits for one put time, not one per member.
+    const owed: Promise<void>[] = []
     for (const m of next.members) {
       if (m.id === self) continue
       const slot = next.custody.slots.find((s) => s.memberId === m.id)
       const newShare = shares !== undefined && slot !== undefined
       if (m.role !== c.rotate && !newShare) continue
       const share = newShare ? { epoch: next.custody.epoch, index: slot.index, share: shares!.get(slot.index)! } : undefined
-      await this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share))
+      owed.push(this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share), 'await-dht'))
     }
+    await Promise.all(owed)
     // The keyring is stored before the roster naming the new key (killed after it, nobody would rewrite it and the
     // next admin would lack that key); published after it (a rotated admin key's keyring verifies only then).
     const keyring = c.rotate !== undefined || c.keyring === true ? await buildKeyring({ net: next.network.id, seq: next.seq, roleKeys: vault.roleKeys, adminRecipient: next.admin.recipient, adminSigning: admin.signing }) : undefined
@@ -394,10 +400,12 @@ export class MembershipAdmin {
     return env
   }
 
-  private async publishKeys(memberId: string, env: Envelope<KeyEnvelopePayload>): Promise<void> {
+  /** Stores a key envelope and sends it to the DHT: in the background, or (`await-dht`) before returning. */
+  private async publishKeys(memberId: string, env: Envelope<KeyEnvelopePayload>, mode: 'background' | 'await-dht' = 'background'): Promise<void> {
     const key = keysKey(env.net, memberId)
     const bytes = encodeEnvelope(env)
     await this.peer.records.put(key, bytes)
-    await this.network?.publishRecord(key, bytes).catch(() => undefined)
+    if (mode === 'await-dht') await this.network?.storeInDht(key, bytes).catch(() => undefined)
+    else await this.network?.publishRecord(key, bytes).catch(() => undefined)
   }
 }

@@ -6,7 +6,8 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerInfo } from '../../../src-shared/network.ts'
 import { decodeEnvelope, RecordError } from '../crypto/envelope.ts'
-import { CatchUp } from '../decisions/catch-up.ts'
+import { CatchUp, type CatchUpMode } from '../decisions/catch-up.ts'
+import { askLogHints, serveLogHints } from '../decisions/log-hints.ts'
 import { applyKeyEnvelope, needsKeys, syncRole } from '../membership/key-sync.ts'
 import { ElectionService } from '../election/service.ts'
 import { CustodyService } from '../custody/service.ts'
@@ -14,6 +15,7 @@ import { memberByPeerId } from '../membership/roster.ts'
 import type { Peer } from '../peer.ts'
 import { keysKey, rosterKey } from '../records/keys.ts'
 import { Republisher } from '../records/republisher.ts'
+import { BackgroundPuts } from './background-puts.ts'
 import { DhtClient } from './dht.ts'
 import { MembershipGate } from './gate.ts'
 import { Gossip } from './gossip.ts'
@@ -35,12 +37,18 @@ export interface NetworkSettings {
   putTimeoutMs: number
   getTimeoutMs: number
   catchUpIntervalMs: number
+  /** A periodic catch-up is a full sweep of every member's log at most this often (hinted passes between). */
+  fullSweepIntervalMs?: number
   republishIntervalMs: number
   /** Thresholds of the misbehaviour tracker (tests); the defaults are in misbehaviour.ts. */
   misbehaviour?: Partial<MisbehaviourPolicy>
 }
 
 const MAX_GOSSIP_BYTES = 600 * 1024
+/** Connected members a hinted catch-up asks how long each log is (one liar then hides nothing the others know). */
+const CATCH_UP_HINTERS = 3
+/** How long a removed member's connections stay open for the roster that removed it to reach it. */
+const REMOVED_PEER_GRACE_MS = 3_000
 /** Members each peer keeps a connection to, besides the admin. */
 const MEMBER_DEGREE = 8
 
@@ -52,6 +60,8 @@ export class NetworkRuntime {
   readonly gossip: Gossip
   readonly catchUp: CatchUp
   readonly republisher: Republisher
+  /** The admin's roster, key envelope and keyring puts, in order and outside its one-at-a-time changes. */
+  readonly adminPuts: BackgroundPuts
   readonly names: ReturnType<typeof protocolNames>
   election: ElectionService | undefined
   custody: CustodyService | undefined
@@ -72,7 +82,18 @@ export class NetworkRuntime {
     this.dht = new DhtClient(node.services.dht)
     this.gossip = new Gossip(node.services.pubsub, (topic, err) => peer.log('warn', 'gossip message dropped', { topic, error: String(err) }))
     this.gossip.onRejected = (from, _topic, reason) => defence.onGossipRejected(from, reason)
-    this.catchUp = new CatchUp({ peer, index: peer.index, validator: peer.validator, decisions: peer.decisions, get: (key) => this.getRecord(key) })
+    this.catchUp = new CatchUp({
+      peer,
+      index: peer.index,
+      validator: peer.validator,
+      decisions: peer.decisions,
+      get: (key) => this.getRecord(key),
+      hints: () => askLogHints(node, this.names.sync, this.connectedMembers().slice(0, CATCH_UP_HINTERS), settings.getTimeoutMs),
+    })
+    this.adminPuts = new BackgroundPuts(
+      (key, bytes) => this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs }),
+      (key, err) => peer.log('warn', 'DHT put failed', { key, error: String(err) }),
+    )
     this.republisher = new Republisher(peer.records, async (key, bytes) => (await this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs })).replicas)
   }
 
@@ -188,6 +209,13 @@ export class NetworkRuntime {
       log: peer.log,
     })
 
+    await serveLogHints({
+      node,
+      protocol: names.sync,
+      counts: () => new Map(peer.roster.roster.members.map((m) => [m.id, peer.index.knownLogLength(m.id)])),
+      onError: (err) => peer.log('debug', 'catch-up hint request failed', { error: String(err) }),
+    })
+
     const onConnect = (evt: CustomEvent<PeerId>) => {
       const id = evt.detail.toString()
       const member = memberByPeerId(peer.roster.roster, id)
@@ -225,7 +253,11 @@ export class NetworkRuntime {
     peer.membership.network = {
       addresses: () => this.addresses(),
       publishRecord: async (key, bytes, announce) => {
-        await Promise.all([this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs }), announce === 'roster' ? this.gossip.publish(names.topics.roster, bytes) : Promise.resolve(0)])
+        this.adminPuts.enqueue(key, bytes)
+        if (announce === 'roster') await this.gossip.publish(names.topics.roster, bytes)
+      },
+      storeInDht: async (key, bytes) => {
+        await this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })
       },
       onlineMembers: () => {
         const connected = new Set(this.node.getPeers().map(String))
@@ -238,11 +270,16 @@ export class NetworkRuntime {
   private onRoster(): void {
     const roster = this.peer.roster.roster
     this.memberPeers = new Set(roster.members.flatMap((m) => m.peerIds))
-    if (this.node.status === 'started') {
+    // Connections of peers no longer allowed (removed members) are cut a few seconds late: the roster that removed them
+    // travels over those very connections, so the removed member learns it and stops (cut at once, it raced the gossip
+    // and often lost, running on with the old roster). Meanwhile the inbound guard refuses its streams, and the
+    // validators its records.
+    setTimeout(() => {
+      if (this.node.status !== 'started') return
       for (const conn of this.node.getConnections()) {
         if (!this.gate.allowed(conn.remotePeer.toString())) void conn.close().catch(() => undefined)
       }
-    }
+    }, REMOVED_PEER_GRACE_MS).unref()
     const self = this.peer.sessionOrUndefined?.memberId
     if (self !== undefined && roster.removed.includes(self)) {
       this.peer.markRemoved()
@@ -321,7 +358,13 @@ export class NetworkRuntime {
       t.unref()
       this.timers.push(t)
     }
-    every(this.settings.catchUpIntervalMs, () => void this.catchUpSoon())
+    // Hinted passes, and a full sweep of every member's log when the last one is fullSweepIntervalMs old (30 min).
+    let lastFull = Date.now()
+    every(this.settings.catchUpIntervalMs, () => {
+      const full = Date.now() - lastFull >= (this.settings.fullSweepIntervalMs ?? 30 * 60_000)
+      if (full) lastFull = Date.now()
+      void this.catchUpSoon(full ? 'full' : 'hinted')
+    })
     every(5_000, () => this.keepConnected())
     every(30_000, () => void this.announcePresence('periodic'))
     every(3_600_000, () => void this.rotateDueKeys())
@@ -409,12 +452,20 @@ export class NetworkRuntime {
     }
   }
 
-  private async catchUpSoon(): Promise<void> {
+  /** Members with a live connection, in random order. */
+  private connectedMembers(): PeerId[] {
+    return this.node
+      .getPeers()
+      .filter((p) => this.memberPeers.has(p.toString()))
+      .sort(() => Math.random() - 0.5)
+  }
+
+  private async catchUpSoon(mode: CatchUpMode = 'hinted'): Promise<void> {
     try {
       // Let identify and the DHT routing table settle after a new connection.
       await new Promise((r) => setTimeout(r, 200).unref())
       await this.syncKeys()
-      const r = await this.catchUp.run()
+      const r = await this.catchUp.run(mode)
       if (r.newHeaders > 0) this.peer.log('info', 'caught up', { ...r })
     } catch (err) {
       this.peer.log('warn', 'catch-up failed', { error: String(err) })
@@ -450,6 +501,7 @@ export class NetworkRuntime {
     for (const d of this.detach) d()
     this.dht.stop()
     this.republisher.stop()
+    this.adminPuts.stop()
     this.peer.decisions.network = undefined
     this.peer.membership.network = undefined
     await this.node.stop()
