@@ -1,7 +1,6 @@
 // The running network of a peer: the libp2p node with its gate, DHT, gossip topics and direct protocols, wired to
 // the core's services. Started by Peer.start(), stopped by Peer.stop().
 import type { PeerId } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerInfo } from '../../../src-shared/network.ts'
@@ -20,11 +19,13 @@ import { DhtClient } from './dht.ts'
 import { MembershipGate } from './gate.ts'
 import { Gossip } from './gossip.ts'
 import type { MisbehaviourPolicy } from './misbehaviour.ts'
+import { Connectivity } from './connectivity.ts'
 import { PeerDefence } from './peer-defence.ts'
+import { cachePeerRecords, type PeerRecordCache } from './peer-record-cache.ts'
 import { createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
 import { loadOrCreatePeerKey } from './peer-key.ts'
 import { serveJoins } from './join-host.ts'
-import { learnPresence, signPresence, verifyPresence } from './presence.ts'
+import { verifyPresence } from './presence.ts'
 
 export interface NetworkSettings {
   listen: string[]
@@ -49,8 +50,6 @@ const MAX_GOSSIP_BYTES = 600 * 1024
 const CATCH_UP_HINTERS = 3
 /** How long a removed member's connections stay open for the roster that removed it to reach it. */
 const REMOVED_PEER_GRACE_MS = 3_000
-/** Members each peer keeps a connection to, besides the admin. */
-const MEMBER_DEGREE = 8
 
 export class NetworkRuntime {
   readonly node: NetworkNode
@@ -60,6 +59,7 @@ export class NetworkRuntime {
   readonly gossip: Gossip
   readonly catchUp: CatchUp
   readonly republisher: Republisher
+  readonly connectivity: Connectivity
   /** The admin's roster, key envelope and keyring puts, in order and outside its one-at-a-time changes. */
   readonly adminPuts: BackgroundPuts
   readonly names: ReturnType<typeof protocolNames>
@@ -72,7 +72,10 @@ export class NetworkRuntime {
   private rosterRefresh: Promise<boolean> | undefined
   private readonly detach: (() => void)[] = []
 
-  private constructor(peer: Peer, settings: NetworkSettings, node: NetworkNode, gate: MembershipGate, defence: PeerDefence) {
+  private readonly peerRecords: PeerRecordCache
+
+  private constructor(peer: Peer, settings: NetworkSettings, node: NetworkNode, gate: MembershipGate, defence: PeerDefence, peerRecords: PeerRecordCache) {
+    this.peerRecords = peerRecords
     this.peer = peer
     this.settings = settings
     this.node = node
@@ -90,6 +93,7 @@ export class NetworkRuntime {
       get: (key) => this.getRecord(key),
       hints: () => askLogHints(node, this.names.sync, this.connectedMembers().slice(0, CATCH_UP_HINTERS), settings.getTimeoutMs),
     })
+    this.connectivity = new Connectivity({ peer, node, gate, gossip: this.gossip, topic: this.names.topics.presence })
     this.adminPuts = new BackgroundPuts(
       (key, bytes) => this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs }),
       (key, err) => peer.log('warn', 'DHT put failed', { key, error: String(err) }),
@@ -121,7 +125,9 @@ export class NetworkRuntime {
       (id) => peer.roster.envelope?.payload.revokedPeers.includes(id) ?? false,
       (id) => defence.isBanned(id),
     )
-    const datastore = new LevelDatastore(peer.store.db.sublevel('libp2p', { valueEncoding: 'view' }) as never)
+    const peerRecords = cachePeerRecords(new LevelDatastore(peer.store.db.sublevel('libp2p', { valueEncoding: 'view' }) as never), {
+      onError: (err) => peer.log('warn', 'writing the peer store failed', { error: String(err) }),
+    })
     const node = await createNetworkNode({
       networkId: roster.network.id,
       privateKey,
@@ -129,7 +135,7 @@ export class NetworkRuntime {
       bootstrap: settings.bootstrap,
       mdns: settings.mdns,
       relay: settings.relay,
-      datastore,
+      datastore: peerRecords.datastore,
       connectionGater: gate.gater(),
       validators: peer.validator.kadValidators(() => ref.runtime?.refreshRoster() ?? Promise.resolve(false)),
       selectors: peer.validator.kadSelectors(),
@@ -137,7 +143,7 @@ export class NetworkRuntime {
       maxMessageBytes: MAX_GOSSIP_BYTES,
       defence,
     })
-    const runtime = new NetworkRuntime(peer, settings, node, gate, defence)
+    const runtime = new NetworkRuntime(peer, settings, node, gate, defence, peerRecords)
     ref.runtime = runtime
     defence.start(node)
     await node.start()
@@ -193,10 +199,7 @@ export class NetworkRuntime {
 
     this.gossip.topic(names.topics.presence, {
       verify: (data) => verifyPresence(data, peer.roster.roster),
-      handle: async (p) => {
-        await learnPresence(this.node, p)
-        this.keepConnected()
-      },
+      handle: (p) => this.connectivity.onPresence(p),
     })
 
     await serveJoins({
@@ -341,14 +344,8 @@ export class NetworkRuntime {
     return (await this.dht.get(key, { timeoutMs: this.settings.getTimeoutMs })) ?? (await this.peer.records.get(key))
   }
 
-  /** Addresses of members learned at join time (or from a restore): dial candidates beyond the bootstrap list. */
-  async learnKnownPeers(): Promise<void> {
-    const known = (await this.peer.store.json<{ peerId: string; addrs: string[] }[]>('meta').get('known-peers')) ?? []
-    for (const p of known) await learnPresence(this.node, p).catch(() => undefined)
-  }
-
   private afterStart(): void {
-    void this.learnKnownPeers().then(() => this.keepConnected())
+    void this.connectivity.learnKnownPeers().then(() => this.connectivity.keepConnected())
     for (const addr of this.settings.bootstrap) {
       void this.node.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => this.peer.log('warn', 'bootstrap dial failed', { addr, error: err.message }))
     }
@@ -365,11 +362,11 @@ export class NetworkRuntime {
       if (full) lastFull = Date.now()
       void this.catchUpSoon(full ? 'full' : 'hinted')
     })
-    every(5_000, () => this.keepConnected())
-    every(30_000, () => void this.announcePresence('periodic'))
+    every(5_000, () => this.connectivity.keepConnected())
+    every(30_000, () => void this.connectivity.announcePresence('periodic'))
     every(3_600_000, () => void this.rotateDueKeys())
     // Announce where we are as soon as someone listens on the presence topic.
-    const onSubscription = () => void this.announcePresence()
+    const onSubscription = () => void this.connectivity.announcePresence()
     this.node.services.pubsub.addEventListener('subscription-change', onSubscription)
     this.detach.push(() => this.node.services.pubsub.removeEventListener('subscription-change', onSubscription))
     every(this.settings.republishIntervalMs, () => void this.republisher.run())
@@ -381,7 +378,7 @@ export class NetworkRuntime {
     })
     let first = true
     const onFirst = () => {
-      setTimeout(() => this.keepConnected(), 500).unref()
+      setTimeout(() => this.connectivity.keepConnected(), 500).unref()
       if (!first) return
       first = false
       void this.republisher.run()
@@ -405,50 +402,6 @@ export class NetworkRuntime {
       if (current !== undefined && Date.now() - current.createdAt > maxAge) {
         await this.peer.membership.rotate(role).catch((err: Error) => this.peer.log('warn', 'scheduled key rotation failed', { role, error: err.message }))
       }
-    }
-  }
-
-  private readonly lastDial = new Map<string, number>()
-  private lastPresence = 0
-
-  /**
-   * Publishes this member's addresses (a locked vault cannot sign, so it stays quiet). Every announcement reaches every
-   * member, so the spacing grows with the network and the presence traffic of the whole network grows as N, not N²:
-   * after a subscription (someone new listens) at most every max(2 s, N x 100 ms); otherwise every max(30 s, N x 500
-   * ms), well inside the announcement's 10-minute lifetime. Measured: without it, a join into 25 peers (each newcomer
-   * connection making its peer announce to all) cost seconds of CPU across the network.
-   */
-  private async announcePresence(why: 'subscription' | 'periodic' = 'subscription'): Promise<void> {
-    const session = this.peer.sessionOrUndefined
-    const now = Date.now()
-    const n = this.peer.roster.roster.members.length
-    const spacing = why === 'periodic' ? Math.min(5 * 60_000, Math.max(29_000, n * 500)) : Math.max(2_000, n * 100)
-    if (session === undefined || this.node.status !== 'started' || now - this.lastPresence < spacing) return
-    this.lastPresence = now
-    const addrs = this.addresses().slice(0, 16)
-    await this.gossip.publish(this.names.topics.presence, signPresence(session.networkId, session.memberId, { peerId: this.peerId, addrs }, session.signing)).catch(() => undefined)
-  }
-
-  /**
-   * Keeps this peer connected to the admin and to at least MEMBER_DEGREE other members (a random graph of that degree
-   * stays connected when any one peer, the admin included, disappears), so elections, custody and catch-up never
-   * depend on one hub. Not a full mesh: connections cost handshakes and protocol state on both sides, and requests to
-   * members without a connection dial them on demand (presence tells where they are).
-   */
-  private keepConnected(): void {
-    if (this.node.status !== 'started') return
-    const roster = this.peer.roster.roster
-    const self = this.peerId
-    const connected = new Set(this.node.getPeers().map(String))
-    const members = roster.members.flatMap((m) => m.peerIds).filter((id) => id !== self && this.gate.allowed(id))
-    const admin = roster.members.find((m) => m.role === 'admin')?.peerIds.filter((id) => id !== self) ?? []
-    const missing = Math.max(0, MEMBER_DEGREE - members.filter((id) => connected.has(id)).length)
-    const candidates = members.filter((id) => !connected.has(id) && !admin.includes(id)).sort(() => Math.random() - 0.5)
-    const now = Date.now()
-    for (const id of [...admin.filter((id) => !connected.has(id)), ...candidates.slice(0, missing)]) {
-      if (now - (this.lastDial.get(id) ?? 0) < 10_000) continue
-      this.lastDial.set(id, now)
-      void this.node.dial(peerIdFromString(id), { signal: AbortSignal.timeout(5_000) }).catch(() => undefined)
     }
   }
 
@@ -498,6 +451,7 @@ export class NetworkRuntime {
     this.custody?.stop()
     this.defence.stop()
     for (const t of this.timers) clearInterval(t)
+    this.connectivity.stop()
     for (const d of this.detach) d()
     this.dht.stop()
     this.republisher.stop()
@@ -505,5 +459,6 @@ export class NetworkRuntime {
     this.peer.decisions.network = undefined
     this.peer.membership.network = undefined
     await this.node.stop()
+    await this.peerRecords.stop()
   }
 }
