@@ -41,17 +41,27 @@ describe('catch-up and restart', () => {
 
   it('a full sweep finds what a lying hint hid', async () => {
     const [architect, backend] = net.members as [Peer, Peer]
-    // Cut the backend developer off the gossip topic, and give it a catch-up whose hints say nobody published.
-    backend.network!.node.services.pubsub.unsubscribe(backend.network!.names.topics.decisions)
-    const out = await call(architect, 'decisions.publish', { type: 'decision', title: 'Found by the sweep', audience: 'backend_dev', project: 'ops', task: 'sweep' })
-    const lied = new CatchUp({ peer: backend, index: backend.index, validator: backend.validator, decisions: backend.decisions, get: (key) => backend.network!.getRecord(key), hints: async () => new Map() })
-    const hinted = await lied.run('hinted')
-    expect({ mode: hinted.mode, lookups: hinted.lookups }).toEqual({ mode: 'hinted', lookups: 0 })
-    expect(backend.index.has(out.address)).toBe(false)
-    const swept = await lied.run('full')
-    expect({ mode: swept.mode, lookups: swept.lookups }).toEqual({ mode: 'full', lookups: backend.roster.roster.members.length })
-    expect(backend.index.has(out.address)).toBe(true)
-    backend.network!.node.services.pubsub.subscribe(backend.network!.names.topics.decisions)
+    // Cut the backend developer off the gossip topic, hold its own periodic catch-up (an honest one could find the
+    // decision first), and give it a catch-up whose hints say nobody published.
+    const pubsub = backend.network!.node.services.pubsub
+    const topic = backend.network!.names.topics.decisions
+    const own = backend.network!.catchUp
+    const ownRun = own.run.bind(own)
+    own.run = async (mode) => ({ mode: mode ?? 'full', lookups: 0, authors: 0, newHeaders: 0, fetched: 0, missing: 0 })
+    pubsub.unsubscribe(topic)
+    try {
+      const out = await call(architect, 'decisions.publish', { type: 'decision', title: 'Found by the sweep', audience: 'backend_dev', project: 'ops', task: 'sweep' })
+      const lied = new CatchUp({ peer: backend, index: backend.index, validator: backend.validator, decisions: backend.decisions, get: (key) => backend.network!.getRecord(key), hints: async () => new Map() })
+      const hinted = await lied.run('hinted')
+      expect({ mode: hinted.mode, lookups: hinted.lookups }).toEqual({ mode: 'hinted', lookups: 0 })
+      expect(backend.index.has(out.address)).toBe(false)
+      const swept = await lied.run('full')
+      expect({ mode: swept.mode, lookups: swept.lookups }).toEqual({ mode: 'full', lookups: backend.roster.roster.members.length })
+      expect(backend.index.has(out.address)).toBe(true)
+    } finally {
+      own.run = ownRun
+      pubsub.subscribe(topic)
+    }
   })
 
   it('a restart keeps records, index, roster and identity; the restarted peer republishes what it holds', async () => {

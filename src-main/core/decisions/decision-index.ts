@@ -15,6 +15,8 @@ export class DecisionIndex {
   private readonly successors = new Map<string, Set<string>>()
   /** author -> position -> address */
   private readonly logs = new Map<string, Map<number, string>>()
+  /** Author -> entries 0..n-1 held, as last counted. */
+  private readonly contiguous = new Map<string, number>()
   /** author -> headers of theirs this peer knows (from gossip or catch-up) */
   private readonly perAuthor = new Map<string, number>()
 
@@ -104,8 +106,10 @@ export class DecisionIndex {
   contiguousCount(author: string): number {
     const m = this.logs.get(author)
     if (m === undefined) return 0
-    let n = 0
+    // Log positions are never removed, so the count only grows: resume from the last one (hints ask for every author).
+    let n = this.contiguous.get(author) ?? 0
     while (m.has(n)) n++
+    this.contiguous.set(author, n)
     return n
   }
 

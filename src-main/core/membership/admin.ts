@@ -38,8 +38,11 @@ export interface MembershipNetwork {
   addresses(): string[]
   /** Queues a signed record for the DHT (in order, not awaited: see background-puts.ts) and announces rosters over gossip. */
   publishRecord(key: string, bytes: Uint8Array, announceTopic?: 'roster'): Promise<void>
-  /** Stores a signed record in the DHT now (resolves once enough replicas took it, or the put timed out). */
-  storeInDht(key: string, bytes: Uint8Array): Promise<void>
+  /**
+   * Stores a signed record in the DHT now (resolves once enough replicas took it, or the put timed out); an older copy
+   * queued by publishRecord never lands after it. With `after`, first waits for that queued key to be sent.
+   */
+  storeInDht(key: string, bytes: Uint8Array, after?: string): Promise<void>
   /** Members with a live connection to this peer. */
   onlineMembers(): Set<string>
 }
@@ -325,23 +328,25 @@ export class MembershipAdmin {
     failpoint('membership.change.after-vault', { seq: next.seq })
     // The members' new keys are in the DHT before the roster that makes them owed (killed after the roster, they are
     // there to fetch): all at once, so a rotation or re-split waits for one put time, not one per member.
-    const owed: Promise<void>[] = []
+    // Every envelope is built before any is sent, so a failure building one leaves no put running unawaited.
+    const owed: [string, Envelope<KeyEnvelopePayload>][] = []
     for (const m of next.members) {
       if (m.id === self) continue
       const slot = next.custody.slots.find((s) => s.memberId === m.id)
       const newShare = shares !== undefined && slot !== undefined
       if (m.role !== c.rotate && !newShare) continue
       const share = newShare ? { epoch: next.custody.epoch, index: slot.index, share: shares!.get(slot.index)! } : undefined
-      owed.push(this.publishKeys(m.id, await this.keyEnvelope(m, next, vault, share), 'await-dht'))
+      owed.push([m.id, await this.keyEnvelope(m, next, vault, share)])
     }
-    await Promise.all(owed)
+    await Promise.all(owed.map(([id, env]) => this.publishKeys(id, env, 'await-dht')))
     // The keyring is stored before the roster naming the new key (killed after it, nobody would rewrite it and the
     // next admin would lack that key); published after it (a rotated admin key's keyring verifies only then).
     const keyring = c.rotate !== undefined || c.keyring === true ? await buildKeyring({ net: next.network.id, seq: next.seq, roleKeys: vault.roleKeys, adminRecipient: next.admin.recipient, adminSigning: admin.signing }) : undefined
     if (keyring !== undefined) await this.peer.records.put(keyring.key, keyring.bytes)
     await this.commitRoster(next, admin.signing)
     failpoint('membership.change.after-roster', { seq: next.seq })
-    if (keyring !== undefined) await this.network?.publishRecord(keyring.key, keyring.bytes).catch(() => undefined)
+    // In the DHT before change() returns, and after the roster (replicas verify a rotated admin key's keyring by it).
+    if (keyring !== undefined) await this.network?.storeInDht(keyring.key, keyring.bytes, rosterKey(next.network.id)).catch(() => undefined)
     if (c.rotate !== undefined && keyId !== undefined) {
       await this.peer.audit.append('key_rotated', { role: c.rotate, keyId }, self)
       this.peer.events.emit('key.rotated', { key: c.rotate, keyId })

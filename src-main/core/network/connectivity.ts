@@ -33,8 +33,9 @@ export class Connectivity {
     const addrs = p.addrs.join(' ')
     const last = this.learned.get(p.peerId)
     if (last?.addrs === addrs && Date.now() - last.at < RELEARN_MS) return
-    this.learned.set(p.peerId, { addrs, at: Date.now() })
     await learnPresence(this.deps.node, p)
+    // Remembered only once learned: a failed write is tried again with the next announcement.
+    this.learned.set(p.peerId, { addrs, at: Date.now() })
     this.keepConnectedSoon()
   }
 

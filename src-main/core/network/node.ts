@@ -127,8 +127,9 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
       // Idle cost, measured with 15 \`bzzz peer\` processes (CPU of a core per process, idle): 3.5% with gossipsub's
       // defaults and a ping per connection every 10 s; 2.3% without flood publishing (a publisher sends to its mesh, not
       // to every connected subscriber: the admin is connected to everyone, and the election heartbeat is published every
-      // second) and with pings every minute; 1.9% with gossipsub's own heartbeat every 3 s instead of every second.
-      // Meshes still form at once on subscription; only their repair and the lazy IHAVE gossip wait for it.
+      // second) and with pings every minute; 1.9% with gossipsub's own heartbeat every 3 s instead of every second. We
+      // keep 2 s (about 2.0%): mesh repair after a peer leaves, and the lazy IHAVE gossip, wait for the heartbeat.
+      // Meshes still form at once on subscription.
       floodPublish: false,
       heartbeatInterval: 2_000,
       runOnLimitedConnection: true,

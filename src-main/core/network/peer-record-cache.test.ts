@@ -54,6 +54,37 @@ describe('cachePeerRecords', () => {
     expect(await level.has(new Key('/peers/old'))).toBe(false)
   })
 
+  it('keeps at most maxEntries records in memory, evicting only written ones, and reads evicted ones back from disk', async () => {
+    const cache = cachePeerRecords(level, { flushMs: 3_600_000, maxEntries: 2 })
+    for (const id of ['a', 'b', 'c']) await cache.datastore.put(new Key(`/peers/${id}`), bytes(id))
+    // Nothing written yet: nothing may be evicted.
+    expect(await level.has(new Key('/peers/a'))).toBe(false)
+    expect(text(await cache.datastore.get(new Key('/peers/a')))).toBe('a')
+    await cache.flush()
+    await cache.datastore.put(new Key('/peers/d'), bytes('d')) // over the cap: the least recently used written go
+    await level.put(new Key('/peers/b'), bytes('b on disk')) // visible only if b was evicted
+    expect(text(await cache.datastore.get(new Key('/peers/b')))).toBe('b on disk')
+    expect(text(await cache.datastore.get(new Key('/peers/d')))).toBe('d')
+    await cache.stop()
+  })
+
+  it('a put while a read-through waits on disk is not overwritten by the older bytes read', async () => {
+    await level.put(new Key('/peers/x'), bytes('old'))
+    const cache = cachePeerRecords(level, { flushMs: 3_600_000 })
+    const reading = cache.datastore.get(new Key('/peers/x'))
+    await cache.datastore.put(new Key('/peers/x'), bytes('new'))
+    await reading
+    expect(text(await cache.datastore.get(new Key('/peers/x')))).toBe('new')
+    await cache.stop()
+  })
+
+  it('after stop, writes go straight to the store', async () => {
+    const cache = cachePeerRecords(level, { flushMs: 3_600_000 })
+    await cache.stop()
+    await cache.datastore.put(new Key('/peers/late'), bytes('late'))
+    expect(text(await level.get(new Key('/peers/late')))).toBe('late')
+  })
+
   it('writes through everything that is not a peer record (the DHT records)', async () => {
     const cache = cachePeerRecords(level, { flushMs: 3_600_000 })
     await cache.datastore.put(new Key('/bzzz-dht/record/x'), bytes('r'))

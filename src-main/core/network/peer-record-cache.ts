@@ -4,9 +4,13 @@
 // Here the peer records live in memory, read through from LevelDB on first use and written behind: every 30 seconds
 // and when the node stops. A kill loses at most the last 30 seconds of learned addresses, which presence, the
 // bootstrap list and the members' known addresses give back; nothing a user was told is stored depends on them.
+// At most `maxEntries` records stay in memory (least recently used go first, once written).
 import { Key, type Datastore, type Query } from 'interface-datastore'
+import { NotFoundError } from 'interface-store'
 
 const PEERS_PREFIX = '/peers/'
+/** A few times the largest roster we measure (100 members), plus the non-members kad-dht meets. */
+const DEFAULT_MAX_ENTRIES = 2_048
 
 export interface PeerRecordCache {
   datastore: Datastore
@@ -16,16 +20,30 @@ export interface PeerRecordCache {
   stop(): Promise<void>
 }
 
-export function cachePeerRecords(store: Datastore, opts: { flushMs?: number; onError?: (err: unknown) => void } = {}): PeerRecordCache {
+export function cachePeerRecords(store: Datastore, opts: { flushMs?: number; maxEntries?: number; onError?: (err: unknown) => void } = {}): PeerRecordCache {
+  /** In least-recently-used order (a hit moves an entry to the end). */
   const cached = new Map<string, Uint8Array>()
   /** key -> bytes to write, or null to delete */
   const dirty = new Map<string, Uint8Array | null>()
+  const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES
   const isPeer = (key: Key) => key.toString().startsWith(PEERS_PREFIX)
   let flushing: Promise<void> = Promise.resolve()
+  let stopped = false
+
+  const remember = (key: string, value: Uint8Array) => {
+    cached.delete(key)
+    cached.set(key, value)
+    if (cached.size <= maxEntries) return
+    // Evict the least recently used records already on disk; unwritten ones wait for the next flush.
+    for (const k of cached.keys()) {
+      if (cached.size <= maxEntries) break
+      if (!dirty.has(k)) cached.delete(k)
+    }
+  }
 
   const flush = (): Promise<void> => {
     flushing = flushing.then(async () => {
-      if (dirty.size === 0) return
+      if (dirty.size === 0 || stopped) return
       const entries = [...dirty]
       dirty.clear()
       const batch = store.batch()
@@ -52,11 +70,16 @@ export function cachePeerRecords(store: Datastore, opts: { flushMs?: number; onE
         case 'get':
           return async (key: Key, options?: unknown) => {
             if (!isPeer(key)) return target.get(key, options as never)
-            const hit = cached.get(key.toString())
-            if (hit !== undefined) return hit
-            if (dirty.get(key.toString()) === null) throw Object.assign(new Error('Not Found'), { name: 'NotFoundError' })
+            const k = key.toString()
+            const hit = cached.get(k)
+            if (hit !== undefined) {
+              remember(k, hit)
+              return hit
+            }
+            if (dirty.get(k) === null) throw new NotFoundError()
             const value = await target.get(key, options as never)
-            cached.set(key.toString(), value)
+            // A put or delete while LevelDB answered is newer than what it read.
+            if (!cached.has(k) && !dirty.has(k)) remember(k, value)
             return value
           }
         case 'has':
@@ -69,13 +92,14 @@ export function cachePeerRecords(store: Datastore, opts: { flushMs?: number; onE
         case 'put':
           return async (key: Key, value: Uint8Array, options?: unknown) => {
             if (!isPeer(key)) return target.put(key, value, options as never)
-            cached.set(key.toString(), value)
+            if (stopped) return target.put(key, value, options as never)
             dirty.set(key.toString(), value)
+            remember(key.toString(), value)
             return key
           }
         case 'delete':
           return async (key: Key, options?: unknown) => {
-            if (!isPeer(key)) return target.delete(key, options as never)
+            if (!isPeer(key) || stopped) return target.delete(key, options as never)
             cached.delete(key.toString())
             dirty.set(key.toString(), null)
           }
@@ -99,6 +123,8 @@ export function cachePeerRecords(store: Datastore, opts: { flushMs?: number; onE
     stop: async () => {
       clearInterval(timer)
       await flush()
+      // Later writes (a stopping libp2p still recording a peer) go straight to the store, or fail there if it closed.
+      stopped = true
     },
   }
 }

@@ -69,6 +69,8 @@ export class NetworkRuntime {
   private readonly settings: NetworkSettings
   private readonly timers: NodeJS.Timeout[] = []
   private memberPeers = new Set<string>()
+  /** peer id -> member id, as of the last roster seen */
+  private peerOwners = new Map<string, string>()
   private rosterRefresh: Promise<boolean> | undefined
   private readonly detach: (() => void)[] = []
 
@@ -256,10 +258,12 @@ export class NetworkRuntime {
     peer.membership.network = {
       addresses: () => this.addresses(),
       publishRecord: async (key, bytes, announce) => {
-        this.adminPuts.enqueue(key, bytes)
+        void this.adminPuts.enqueue(key, bytes)
         if (announce === 'roster') await this.gossip.publish(names.topics.roster, bytes)
       },
-      storeInDht: async (key, bytes) => {
+      storeInDht: async (key, bytes, after) => {
+        if (after !== undefined) await this.adminPuts.sent(after)
+        await this.adminPuts.supersede(key)
         await this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })
       },
       onlineMembers: () => {
@@ -272,17 +276,24 @@ export class NetworkRuntime {
   /** Roster changed: refresh who may connect, drop removed members, fetch keys we are now owed. */
   private onRoster(): void {
     const roster = this.peer.roster.roster
-    this.memberPeers = new Set(roster.members.flatMap((m) => m.peerIds))
-    // Connections of peers no longer allowed (removed members) are cut a few seconds late: the roster that removed them
-    // travels over those very connections, so the removed member learns it and stops (cut at once, it raced the gossip
-    // and often lost, running on with the old roster). Meanwhile the inbound guard refuses its streams, and the
-    // validators its records.
-    setTimeout(() => {
+    const before = this.peerOwners
+    this.peerOwners = new Map(roster.members.flatMap((m) => m.peerIds.map((id) => [id, m.id] as const)))
+    this.memberPeers = new Set(this.peerOwners.keys())
+    // Peers no longer allowed lose their connections. A removed member's are cut a few seconds late: the roster that
+    // removed it travels over those very connections, so it learns it and stops (cut at once, it raced the gossip and
+    // often lost, running on with the old roster). Meanwhile the inbound guard refuses its streams, and the validators
+    // its records. A revoked device or banned peer is cut at once.
+    const removed = new Set(roster.removed)
+    const removedPeers = new Set([...before].filter(([, member]) => removed.has(member)).map(([id]) => id))
+    const cut = (graceful: boolean) => {
       if (this.node.status !== 'started') return
       for (const conn of this.node.getConnections()) {
-        if (!this.gate.allowed(conn.remotePeer.toString())) void conn.close().catch(() => undefined)
+        const id = conn.remotePeer.toString()
+        if (!this.gate.allowed(id) && removedPeers.has(id) === graceful) void conn.close().catch(() => undefined)
       }
-    }, REMOVED_PEER_GRACE_MS).unref()
+    }
+    cut(false)
+    if (removedPeers.size > 0) setTimeout(() => cut(true), REMOVED_PEER_GRACE_MS).unref()
     const self = this.peer.sessionOrUndefined?.memberId
     if (self !== undefined && roster.removed.includes(self)) {
       this.peer.markRemoved()
@@ -355,12 +366,16 @@ export class NetworkRuntime {
       t.unref()
       this.timers.push(t)
     }
-    // Hinted passes, and a full sweep of every member's log when the last one is fullSweepIntervalMs old (30 min).
-    let lastFull = Date.now()
+    // Hinted passes, and a full sweep of every member's log when the last one is fullSweepIntervalMs old (30 min). The
+    // first sweep comes at a random moment of the first interval: peers started together do not sweep together, and a
+    // peer that runs for less than the interval still gets a chance at one. A hinted pass nobody answered was a sweep.
+    const sweepEvery = this.settings.fullSweepIntervalMs ?? 30 * 60_000
+    let lastFull = Date.now() - Math.random() * sweepEvery
     every(this.settings.catchUpIntervalMs, () => {
-      const full = Date.now() - lastFull >= (this.settings.fullSweepIntervalMs ?? 30 * 60_000)
-      if (full) lastFull = Date.now()
-      void this.catchUpSoon(full ? 'full' : 'hinted')
+      const full = Date.now() - lastFull >= sweepEvery
+      void this.catchUpSoon(full ? 'full' : 'hinted').then((mode) => {
+        if (mode === 'full') lastFull = Date.now()
+      })
     })
     every(5_000, () => this.connectivity.keepConnected())
     every(30_000, () => void this.connectivity.announcePresence('periodic'))
@@ -413,15 +428,18 @@ export class NetworkRuntime {
       .sort(() => Math.random() - 0.5)
   }
 
-  private async catchUpSoon(mode: CatchUpMode = 'hinted'): Promise<void> {
+  /** A catch-up pass after a short settling delay; resolves to the mode it ran in (undefined when it failed). */
+  private async catchUpSoon(mode: CatchUpMode = 'hinted'): Promise<CatchUpMode | undefined> {
     try {
       // Let identify and the DHT routing table settle after a new connection.
       await new Promise((r) => setTimeout(r, 200).unref())
       await this.syncKeys()
       const r = await this.catchUp.run(mode)
       if (r.newHeaders > 0) this.peer.log('info', 'caught up', { ...r })
+      return r.mode
     } catch (err) {
       this.peer.log('warn', 'catch-up failed', { error: String(err) })
+      return undefined
     }
   }
 
@@ -458,7 +476,10 @@ export class NetworkRuntime {
     this.adminPuts.stop()
     this.peer.decisions.network = undefined
     this.peer.membership.network = undefined
-    await this.node.stop()
-    await this.peerRecords.stop()
+    try {
+      await this.node.stop()
+    } finally {
+      await this.peerRecords.stop()
+    }
   }
 }
