@@ -1,7 +1,10 @@
 // npm run bench:scale [-- --sizes=10,25,50,100 --modes=in-process,processes --publishes=20 | --report-only]
-// Networks of N peers, in this process (in-memory transport) and as `bzzz peer` processes (loopback TCP), measured by
-// one scenario (bench/scale/scenario.ts). Writes bench/results/scale.json (raw), the charts next to it, and the scale
-// section of BENCHMARKS.md. A run of some sizes or modes replaces just those results and keeps the others.
+// Networks of N peers, in one process (loopback TCP) and as `bzzz peer` processes (loopback TCP), measured by one
+// scenario (bench/scale/scenario.ts). Writes bench/results/scale.json (raw), the charts next to it, and the scale
+// section of BENCHMARKS.md. A run of some sizes or modes replaces just those results (and failures) and keeps the
+// others. Each network is measured in a fresh process of its own: measured one after another in one process, the
+// later networks' memory per peer came out lower (the heap and allocator kept what the earlier ones had grown).
+import { spawnSync } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openInProcess } from './scale/in-process.ts'
@@ -65,33 +68,53 @@ async function previousFailures(): Promise<string[]> {
 async function main(): Promise<void> {
   const fresh: ScaleResult[] = []
   const failures: string[] = []
+  const measured: string[] = []
   // --report-only: write BENCHMARKS.md and the charts again from the raw results, measuring nothing.
   const reportOnly = process.argv.includes('--report-only')
-  if (reportOnly) failures.push(...(await previousFailures()))
-  for (const mode of reportOnly ? [] : modes) {
-    for (const n of sizes) {
-      const t0 = performance.now()
-      process.stderr.write(`bench:scale ${mode}, ${n} peers\n`)
-      try {
-        const r = await measure(mode, n)
-        fresh.push(r)
-        process.stderr.write(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
-      } catch (err) {
-        // One size failing (a machine out of memory at 100 processes) still reports the others, and says so.
-        failures.push(`${mode} ${n}: ${(err as Error).message}`)
-        process.stderr.write(`  FAILED: ${(err as Error).stack}\n`)
-      }
+  const runs = reportOnly ? [] : modes.flatMap((mode) => sizes.map((n) => ({ mode, n })))
+  if (runs.length > 1) {
+    // One child per network; each merges its result into scale.json, and this process writes the report at the end.
+    let failed = false
+    const died: string[] = []
+    for (const { mode, n } of runs) {
+      const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, `--modes=${mode}`, `--sizes=${n}`, `--publishes=${publishes}`], { stdio: 'inherit' })
+      if (child.status !== 0) failed = true
+      // A child that died (out of memory, killed) wrote nothing: its failure is recorded here.
+      if (child.status === null) died.push(`${mode} ${n}`)
+    }
+    await writeReport([], died.map((m) => `${m}: the measuring process died (killed by a signal)`), died)
+    if (failed) process.exitCode = 1
+    return
+  }
+  for (const { mode, n } of runs) {
+    const t0 = performance.now()
+    measured.push(`${mode} ${n}`)
+    process.stderr.write(`bench:scale ${mode}, ${n} peers\n`)
+    try {
+      const r = await measure(mode, n)
+      fresh.push(r)
+      process.stderr.write(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`)
+    } catch (err) {
+      // One size failing (a machine out of memory at 100 processes) still reports the others, and says so.
+      failures.push(`${mode} ${n}: ${(err as Error).message}`)
+      process.stderr.write(`  FAILED: ${(err as Error).stack}\n`)
     }
   }
-  const kept = (await previous()).filter((r) => !fresh.some((f) => f.mode === r.mode && f.n === r.n))
+  await writeReport(fresh, failures, measured)
+  if (failures.length > 0) process.exitCode = 1
+}
+
+/** Merges fresh results and failures into scale.json (replacing those of the networks measured) and redraws. */
+async function writeReport(fresh: ScaleResult[], newFailures: string[], measured: string[]): Promise<void> {
+  const kept = (await previous()).filter((r) => !measured.includes(`${r.mode} ${r.n}`))
   const results = [...kept, ...fresh].sort((a, b) => a.mode.localeCompare(b.mode) || a.n - b.n)
+  const failures = [...(await previousFailures()).filter((f) => !measured.some((m) => f.startsWith(`${m}:`))), ...newFailures]
   const env = environment()
   await writeFile(join(RESULTS, 'scale.json'), `${JSON.stringify({ environment: env, results, failures }, null, 2)}\n`)
   const charts = scaleCharts(results)
   for (const [file, svg] of Object.entries(charts)) await writeFile(join(RESULTS, file), svg)
   await writeBenchmarksSection(join(ROOT, 'BENCHMARKS.md'), 'scale', scaleSection(results, env, failures, Object.keys(charts)))
-  console.log(scaleSection(results, env, failures, []))
-  if (failures.length > 0) process.exitCode = 1
+  if (measured.length === 0) console.log(scaleSection(results, env, failures, []))
 }
 
 await main()

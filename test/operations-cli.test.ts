@@ -96,7 +96,9 @@ describe('bzzz config on a stopped peer', () => {
     expect(JSON.parse(noted.out)).toEqual({ host: '127.0.0.1', port: 0 })
     expect(noted.stderr).toContain('BZZZ_API_PORT is set here')
     expect((await bzzz(['audit', 'ls'])).out).toMatch(/config_changed\s+-\s+key=cache\.entries changed=\["cache\.entries"\] restartRequired=false via=cli \(peer stopped\)/)
-  })
+    // Nine CLI processes, each starting Node and loading the CLI (about 1.5 s of CPU): 30 s ran out once on two busy
+    // cores.
+  }, 90_000)
 })
 
 describe('bzzz peer with a bad configuration', () => {

@@ -145,8 +145,11 @@ export async function runScenario(net: ScaleNetwork, formMs: number, opts: Scena
 /** Kills the seated admin; until every live peer follows one new admin that holds the key. */
 async function failover(net: ScaleNetwork, opts: ScenarioOptions): Promise<ScaleResult['failover']> {
   const views = async () => Promise.all(net.peers.filter((p) => p.alive).map(async (p) => ({ p, v: await p.electionView() })))
-  const admin = (await views()).find((x) => x.v.seated)?.p
-  if (admin === undefined) throw new Error('no seated admin to kill')
+  // An election during the run (a loaded machine delays heartbeats) can leave the seat briefly empty while the new
+  // admin rebuilds its key from the custodians: the failover is measured from a seated admin.
+  let admin: ScalePeer | undefined
+  await until(async () => (admin = (await views()).find((x) => x.v.seated)?.p) !== undefined, 60_000, 250)
+  if (admin === undefined) throw new Error('no seated admin to kill (none for 60 s)')
   const t0 = performance.now()
   await admin.kill()
   let winner: string | undefined

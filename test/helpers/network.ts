@@ -40,7 +40,8 @@ export interface TestNetwork {
   close(): Promise<void>
 }
 
-const base = (listen: string): Partial<NetworkSettings> => ({
+/** The network settings of test peers (and of the scale benchmark's in-process peers). */
+export const testSettings = (listen: string): Partial<NetworkSettings> => ({
   listen: [listen],
   mdns: false,
   catchUpIntervalMs: 60_000,
@@ -50,7 +51,7 @@ const base = (listen: string): Partial<NetworkSettings> => ({
 })
 
 let memoryCounter = 0
-function listenAddr(transport: 'tcp' | 'memory'): string {
+export function listenAddr(transport: 'tcp' | 'memory'): string {
   return transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : `/memory/bzzz-${process.pid}-${memoryCounter++}`
 }
 
@@ -82,7 +83,7 @@ export async function createTestNetwork(roles: Exclude<Role, 'admin'>[], opts: {
   dirs.set(admin, adminDir)
   listens.set(admin, adminListen)
   await admin.createNetwork({ networkName: 'testnet', memberName: 'admin', passphrase: PASSPHRASE })
-  const settings = { ...base(adminListen), ...opts.settings }
+  const settings = { ...testSettings(adminListen), ...opts.settings }
   await admin.start({ ...settings, listen: [adminListen] })
   const net: TestNetwork = {
     admin,

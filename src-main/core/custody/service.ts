@@ -19,6 +19,7 @@ import { request, serve } from '../network/rpc.ts'
 import type { Peer } from '../peer.ts'
 import { failpoint } from '../failpoints.ts'
 import { onKeyRecovered, prefetchKeyring } from './takeover.ts'
+import { connectedPeerIds } from '../network/node.ts'
 
 const SESSION_MS = 2 * 60_000
 
@@ -357,7 +358,7 @@ export class CustodyService {
   status(): CustodyStatus {
     const roster = this.roster()
     const session = this.peer.sessionOrUndefined
-    const connected = new Set(this.net.node.getPeers().map(String))
+    const connected = connectedPeerIds(this.net.node)
     const rec = this.recovery
     return {
       threshold: roster.custody.threshold,

@@ -16,6 +16,7 @@ import { failpoint } from '../failpoints.ts'
 import { SYNC } from '../store/store.ts'
 import { ElectionMachine, type ElectorInfo, type PersistentState } from './machine.ts'
 import { rpcRequestSchema, signCertificate, signHeartbeat, signVote, signVoteRequest, verifyCertificate, verifyHeartbeat, verifyVote, verifyVoteRequest } from './messages.ts'
+import { connectedPeerIds } from '../network/node.ts'
 
 type TimelineEntry = ElectionStatus['timeline'][number]
 
@@ -136,7 +137,7 @@ export class ElectionService {
     const role = me === undefined ? 0 : Math.max(0, roleRank(me.role))
     const uptime = Math.min(1, (Date.now() - this.startedAt) / 3_600_000)
     const others = Math.max(1, roster.members.length - 1)
-    const capacity = Math.min(1, this.net.node.getPeers().length / others)
+    const capacity = Math.min(1, connectedPeerIds(this.net.node).size / others)
     const holdsKey = this.peer.sessionOrUndefined?.admin !== undefined ? 1 : 0
     return { score: holdsKey * 5 + role + uptime + capacity, uptime, capacity, role, holdsKey }
   }

@@ -22,7 +22,7 @@ import type { MisbehaviourPolicy } from './misbehaviour.ts'
 import { Connectivity } from './connectivity.ts'
 import { PeerDefence } from './peer-defence.ts'
 import { cachePeerRecords, type PeerRecordCache } from './peer-record-cache.ts'
-import { createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
+import { connectedPeerIds, createNetworkNode, protocolNames, type NetworkNode } from './node.ts'
 import { loadOrCreatePeerKey } from './peer-key.ts'
 import { serveJoins } from './join-host.ts'
 import { verifyPresence } from './presence.ts'
@@ -95,7 +95,7 @@ export class NetworkRuntime {
       get: (key) => this.getRecord(key),
       hints: () => askLogHints(node, this.names.sync, this.connectedMembers().slice(0, CATCH_UP_HINTERS), settings.getTimeoutMs),
     })
-    this.connectivity = new Connectivity({ peer, node, gate, gossip: this.gossip, topic: this.names.topics.presence })
+    this.connectivity = new Connectivity({ peer, node, gate, gossip: this.gossip, topic: this.names.topics.presence, topics: Object.values(this.names.topics) })
     this.adminPuts = new BackgroundPuts(
       (key, bytes) => this.dht.put(key, bytes, { target: settings.replicas, timeoutMs: settings.putTimeoutMs }),
       (key, err) => peer.log('warn', 'DHT put failed', { key, error: String(err) }),
@@ -227,7 +227,7 @@ export class NetworkRuntime {
       peer.events.emit('peer.joined', this.peerInfo(id))
       peer.log('info', 'peer connected', { peer: id, member: member?.id })
       // Back from isolation: catch up on what was published meanwhile.
-      if (this.node.getPeers().length === 1) void this.catchUpSoon()
+      if (connectedPeerIds(this.node).size === 1) void this.catchUpSoon()
     }
     const onDisconnect = (evt: CustomEvent<PeerId>) => {
       const id = evt.detail.toString()
@@ -267,7 +267,7 @@ export class NetworkRuntime {
         await this.dht.put(key, bytes, { target: this.settings.replicas, timeoutMs: this.settings.putTimeoutMs })
       },
       onlineMembers: () => {
-        const connected = new Set(this.node.getPeers().map(String))
+        const connected = connectedPeerIds(this.node)
         return new Set(this.peer.roster.roster.members.filter((m) => m.peerIds.some((id) => connected.has(id))).map((m) => m.id))
       },
     }
@@ -378,6 +378,7 @@ export class NetworkRuntime {
       })
     })
     every(5_000, () => this.connectivity.keepConnected())
+    every(30_000, () => void this.connectivity.trimConnections().catch((err: Error) => this.peer.log('debug', 'connection trim failed', { error: err.message })))
     every(30_000, () => void this.connectivity.announcePresence('periodic'))
     every(3_600_000, () => void this.rotateDueKeys())
     // Announce where we are as soon as someone listens on the presence topic.
