@@ -45,6 +45,8 @@ export interface ScaleResult {
   afterCatchUp: { ratio: number; missing: number; ms: number }
   dht: { p50: number; p95: number; rpcs?: number; found: number; n: number }
   failover?: { ms: number; adminsPerTermMax: number; terms: number; electionTimeoutMs: number }
+  /** Why the failover step did not complete, when it did not. */
+  failoverError?: string
   memory: { rssMB: number; jsMB?: number; how: string }
   durationMs: number
   notes: string[]
@@ -137,7 +139,16 @@ export async function runScenario(net: ScaleNetwork, formMs: number, opts: Scena
     durationMs: 0,
     notes,
   }
-  if (opts.failover) result.failover = await failover(net, opts)
+  if (opts.failover) {
+    // A failover that does not complete is a finding of this row, not a reason to lose its other figures.
+    try {
+      result.failover = await failover(net, opts)
+    } catch (err) {
+      result.failoverError = (err as Error).message
+      notes.push(`failover not measured: ${(err as Error).message}`)
+      opts.log(`failover FAILED: ${(err as Error).message}`)
+    }
+  }
   result.durationMs = performance.now() - t0
   return result
 }
