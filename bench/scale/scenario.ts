@@ -157,10 +157,13 @@ export async function runScenario(net: ScaleNetwork, formMs: number, opts: Scena
 async function failover(net: ScaleNetwork, opts: ScenarioOptions): Promise<ScaleResult['failover']> {
   const views = async () => Promise.all(net.peers.filter((p) => p.alive).map(async (p) => ({ p, v: await p.electionView() })))
   // An election during the run (a loaded machine delays heartbeats) can leave the seat briefly empty while the new
-  // admin rebuilds its key from the custodians: the failover is measured from a seated admin.
+  // admin rebuilds its key from the custodians: the failover is measured from a seated admin (and the wait logged).
   let admin: ScalePeer | undefined
-  await until(async () => (admin = (await views()).find((x) => x.v.seated)?.p) !== undefined, 60_000, 250)
-  if (admin === undefined) throw new Error('no seated admin to kill (none for 60 s)')
+  const seatWaitMs = 180_000
+  const t = performance.now()
+  await until(async () => (admin = (await views()).find((x) => x.v.seated)?.p) !== undefined, seatWaitMs, 250)
+  if (admin === undefined) throw new Error(`no seated admin to kill (none for ${seatWaitMs / 1000} s)`)
+  if (performance.now() - t > 1_000) opts.log(`waited ${((performance.now() - t) / 1000).toFixed(0)} s for a seated admin before the failover`)
   const t0 = performance.now()
   await admin.kill()
   let winner: string | undefined
