@@ -139,13 +139,12 @@ export async function createNetworkNode(opts: NetworkNodeOptions): Promise<Netwo
       fallbackToFloodsub: false,
       // Idle cost, measured with 15 \`bzzz peer\` processes (CPU of a core per process, idle): 3.5% with gossipsub's
       // defaults and a ping per connection every 10 s; 2.3% without flood publishing and with pings every minute; 1.9%
-      // with gossipsub's own heartbeat every 3 s instead of every second. We keep 2 s: mesh repair after a peer leaves,
-      // and the lazy IHAVE gossip, wait for it. Flood publishing stays on: without it a publisher sends only to its
-      // mesh, which takes in a newcomer at the next gossipsub heartbeat, so a member that just joined missed the
-      // admin's election heartbeats for up to 2 s; with a 1 s election timeout (the fault tests) the admin lost its
-      // lease at term 0 while the network formed. It costs the admin one send per member per heartbeat.
+      // with gossipsub's own heartbeat every 3 s. Both are back at gossipsub's defaults: mesh repair, a newcomer's
+      // grafting and the lazy IHAVE gossip wait for gossipsub's heartbeat, and without flood publishing a publisher
+      // sends only to its mesh, so a member that had just joined missed the admin's election heartbeats for a while.
+      // With 1 s election timeouts (the fault tests, the end-to-end story) the clean-clone CI then saw the admin lose
+      // its lease while the network formed. Flood publishing costs the admin one send per member per heartbeat.
       floodPublish: true,
-      heartbeatInterval: 2_000,
       // IDONTWANT (gossipsub 1.2) tells the mesh not to send a message we already have: worth its own frame to every
       // mesh peer for a large decision, not for the 1 KB election heartbeat every member receives each second.
       idontwantMinDataSize: 16 * 1024,
