@@ -7,6 +7,7 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { withSafeAbort } from './safe-muxer.ts'
+import { halfWindowUpdates } from './yamux-window.ts'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { autoNAT } from '@libp2p/autonat'
@@ -97,6 +98,7 @@ export function connectedPeerIds(node: NetworkNode): Set<string> {
 }
 
 export async function createNetworkNode(opts: NetworkNodeOptions): Promise<NetworkNode> {
+  halfWindowUpdates()
   const names = protocolNames(opts.networkId)
   const usesMemory = [...opts.listen, ...opts.bootstrap, ...(opts.dials ?? [])].some((a) => a.startsWith('/memory/'))
   const transports: NonNullable<Libp2pOptions['transports']> = [tcp(), circuitRelayTransport()]
