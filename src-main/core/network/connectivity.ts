@@ -22,7 +22,7 @@ const ANNOUNCE_ON_SUBSCRIPTION_MS = 60_000
 const ANNOUNCE_ON_SUBSCRIPTION_MAX = 3
 
 export class Connectivity {
-  /** `topic`: presence; `topics`: every gossip topic (mesh peers on any are kept by trimConnections). */
+  /** `topic`: presence; `topics`: every gossip topic (trimConnections closes peers in fewer of their meshes first). */
   private readonly deps: { peer: Peer; node: NetworkNode; gate: MembershipGate; gossip: Gossip; topic: string; topics: string[] }
   private readonly lastDial = new Map<string, number>()
   /** The addresses each member last announced, to act only on changes. */
@@ -123,8 +123,8 @@ export class Connectivity {
     const self = node.peerId.toString()
     const keep = new Set(peer.roster.roster.members.filter((m) => m.role === 'admin').flatMap((m) => m.peerIds))
     if (keep.has(self)) return
+    if (connectedPeerIds(node).size <= CONNECTION_TARGET) return
     const conns = node.getConnections()
-    if (new Set(conns.map((c) => c.remotePeer.toString())).size <= CONNECTION_TARGET) return
     // getMeshPeers is on gossipsub's class, not on the interface libp2p types the service with.
     const pubsub = node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }
     const meshes = new Map<string, number>()
