@@ -29,6 +29,16 @@ function roles(n: number): Exclude<Role, 'admin'>[] {
   return Array.from({ length: n - 1 }, (_, i) => cycle[i % cycle.length]!)
 }
 
+/** Who leads which term, and the leader's custody recovery: what a failed failover needs to say. */
+function electionState(peers: Peer[]): string {
+  const terms = [...new Set(peers.map((p) => `${p.election?.leader ?? 'none'}@${p.election?.term ?? '?'}`))]
+  const leader = peers.find((p) => p.election?.isLeader)
+  const custody = leader?.custody?.status()
+  const recovery = custody?.recovery === undefined ? 'no recovery' : `recovery ${custody.recovery.state}, ${custody.recovery.received}/${custody.recovery.needed} shares`
+  const online = custody?.custodians.map((c) => `${c.memberId}${c.online ? '' : ' (offline)'}`).join(', ')
+  return `followed: ${terms.join(', ')}; leader ${leader?.session.memberId ?? 'none'}: ${recovery}; custodians of epoch ${custody?.epoch ?? '?'}: ${online ?? '?'}`
+}
+
 /** Kills the sitting admin and measures until every live peer follows a new admin that holds the key. */
 async function failover(net: TestNetwork, live: Peer[]): Promise<{ ms: number; messages: number; winner: Peer }> {
   const admin = seated(live)!
@@ -36,7 +46,9 @@ async function failover(net: TestNetwork, live: Peer[]): Promise<{ ms: number; m
   const before = rest.reduce((n, p) => n + (p.election?.stats.electionMessages ?? 0), 0)
   const t0 = performance.now()
   await admin.close()
-  await waitFor('a new admin holding the key', () => seated(rest) !== undefined, 30_000, 10)
+  await waitFor('a new admin holding the key', () => seated(rest) !== undefined, 30_000, 10).catch((err: Error) => {
+    throw new Error(`${err.message} after ${admin.session.memberId} was killed; ${electionState(rest)}`)
+  })
   const winner = seated(rest)!
   const ms = performance.now() - t0
   await waitFor('followers agree', () => rest.every((p) => p.election?.leader === winner.session.memberId), 30_000, 20)

@@ -87,6 +87,7 @@ async function browserStory(): Promise<StepResult[]> {
     results.push({ title: 'set up peers and browser', status: 'failed', duration: 0, failureMessages: [message] })
     writeFileSync(join(ARTIFACTS, 'peer-logs.txt'), fleet.logTail(80))
   } finally {
+    if (process.env.E2E_PEER_LOG !== undefined) writeFileSync(join(ARTIFACTS, 'peer-logs-full.txt'), fleet.logTail(1_000_000))
     await browser?.close()
     await fleet.cleanup()
     clearTimeout(hardStop)

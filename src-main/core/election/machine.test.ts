@@ -2,6 +2,7 @@
 // fault schedules with a fixed seed, checking that no term ever has two admins.
 import { describe, expect, it } from 'vitest'
 import { ElectionSim, seededRandom } from '../../../test/helpers/election-sim.ts'
+import { ElectionMachine } from './machine.ts'
 
 const IDS = ['n1', 'n2', 'n3', 'n4', 'n5']
 const E = 500 // election timeout; heartbeat 100
@@ -109,6 +110,63 @@ describe('election scenarios', () => {
     expect(took).toBeDefined()
     expect(took!).toBeLessThan(2 * E)
     expect(sim.violations).toEqual([])
+  })
+})
+
+describe('a stalled process (its timer fires before the I/O that queued up meanwhile)', () => {
+  const timing = { heartbeatMs: 100, electionTimeoutMs: E }
+  const electors = ['a', 'b', 'c'].map((id, i) => ({ id, candidate: true, score: 3 - i }))
+  function machine(self: string, leader?: string) {
+    const m = new ElectionMachine({ self, timing, random: () => 0.5, persisted: { term: 1, votedFor: undefined }, ...(leader === undefined ? {} : { leader }), now: 0 })
+    m.setElectors(electors, 0)
+    return m
+  }
+
+  it('StalledLeader: the admin reads the acknowledgements that waited out its stall before judging its lease', () => {
+    const m = machine('a')
+    m.becomeLeader(0)
+    for (let t = 25; t <= 300; t += 25) {
+      m.onAck('b', 1, t)
+      m.onAck('c', 1, t)
+      m.tick(t)
+    }
+    // Frozen from 300 ms to 1300 ms: the lease (500 ms) looks lapsed, but the acks sent meanwhile are in the socket.
+    expect(m.tick(1300)).toEqual({ type: 'none' })
+    m.onAck('b', 1, 1301)
+    m.onAck('c', 1, 1301)
+    expect(m.tick(1325).type).toBe('heartbeat')
+    expect(m.role).toBe('leader')
+  })
+
+  it('StalledLeader: with no acknowledgement waiting, the admin still steps down on the next tick', () => {
+    const m = machine('a')
+    m.becomeLeader(0)
+    m.tick(25)
+    expect(m.tick(1300)).toEqual({ type: 'none' })
+    expect(m.tick(1325)).toMatchObject({ type: 'step_down', term: 1 })
+    expect(m.role).toBe('follower')
+  })
+
+  it('a process that keeps stalling is spared one tick only: it still steps down', () => {
+    const m = machine('a')
+    m.becomeLeader(0)
+    m.tick(25)
+    expect(m.tick(1300).type).toBe('none')
+    expect(m.tick(2300)).toMatchObject({ type: 'step_down' })
+  })
+
+  it('StalledFollower: a follower reads the heartbeat that waited out its stall instead of standing', () => {
+    const m = machine('b', 'a')
+    m.tick(0)
+    expect(m.onHeartbeat('a', 1, 50)).toBe(true)
+    m.tick(75)
+    expect(m.tick(2000)).toEqual({ type: 'none' })
+    expect(m.onHeartbeat('a', 1, 2001)).toBe(true)
+    expect(m.tick(2025)).toEqual({ type: 'none' })
+    expect(m.role).toBe('follower')
+    // Without heartbeats the follower stands as before.
+    expect(m.tick(2025 + 2 * E).type).toBe('none') // itself a stall: looks first
+    expect(m.tick(2050 + 2 * E)).toMatchObject({ type: 'pre_vote', term: 2 })
   })
 })
 

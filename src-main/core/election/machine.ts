@@ -111,16 +111,39 @@ export class ElectionMachine {
     this.resetTimer(now)
   }
 
+  private lastTick: number | undefined
+  private lookedAfterStall = false
+
+  /**
+   * A tick more than a heartbeat after the previous one means this process stalled (a busy or starved event loop, a
+   * long GC, a suspended laptop). Timers run before the I/O that queued up meanwhile is read, so judging the lease or
+   * the election timeout now would miss the acknowledgements and heartbeats already waiting: the first tick after a
+   * stall only looks, the next one (after that I/O) judges. Only one tick in a row is spared, so a process that keeps
+   * stalling still steps down and still stands.
+   */
+  private stalled(now: number): boolean {
+    const gap = this.lastTick === undefined ? 0 : now - this.lastTick
+    this.lastTick = now
+    if (gap > this.timing.heartbeatMs && !this.lookedAfterStall) {
+      this.lookedAfterStall = true
+      return true
+    }
+    this.lookedAfterStall = false
+    return false
+  }
+
   /** Called on every timer tick. */
   tick(now: number): TickAction {
+    if (this.stalled(now)) return { type: 'none' }
     if (this.role === 'leader') {
       // Leader lease: without acknowledgements from a majority within one election timeout, step down.
       const fresh = [...this.acks.entries()].filter(([id, at]) => id !== this.self && now - at <= this.timing.electionTimeoutMs && this.isElector(id)).length
       const heard = fresh + (this.isElector(this.self) ? 1 : 0)
       if (heard < this.majority && now - this.leaderSince > this.timing.electionTimeoutMs) {
         const term = this.term
+        const ages = [...this.acks.entries()].filter(([id]) => id !== this.self).map(([id, at]) => `${id} ${now - at} ms ago`)
         this.becomeFollower(this.term, undefined, now)
-        return { type: 'step_down', term, reason: `heard from ${heard} of ${this.electors.length} electors, ${this.majority} needed` }
+        return { type: 'step_down', term, reason: `heard from ${heard} of ${this.electors.length} electors, ${this.majority} needed (last acknowledgements: ${ages.length === 0 ? 'none' : ages.join(', ')})` }
       }
       if (now - this.lastHeartbeat >= this.timing.heartbeatMs) {
         this.lastHeartbeat = now

@@ -387,7 +387,11 @@ export class MembershipAdmin {
       // The previous admin's share went away with it (and maybe other custodians' too): re-split among members that
       // are here, so the next failover again finds five live custodians.
       // A few seconds first: followers connect to their new admin as they acknowledge its heartbeats.
-      setTimeout(() => void this.refreshCustodians().catch((err: Error) => this.peer.log('warn', 'custody re-split after the failover failed', { error: err.message })), 3_000).unref()
+      setTimeout(() => {
+        // Stopped, locked or no longer the admin meanwhile: nothing to re-split from here (the next admin does it).
+        if (this.peer.sessionOrUndefined?.admin === undefined || this.network === undefined) return
+        void this.refreshCustodians().catch((err: Error) => this.peer.log('warn', 'custody re-split after the failover failed', { error: err.message }))
+      }, 3_000).unref()
       await this.peer.audit.append('member_added', { member: self, role: 'admin', term, seat: true }, self)
     })
   }
