@@ -55,8 +55,13 @@ export class ElectionSim {
   /** Every share released: (custodian, term, winner). */
   readonly releases: { custodian: string; term: number; winner: string }[] = []
 
-  constructor(ids: string[], opts: { seed: number; heartbeatMs?: number; electionTimeoutMs?: number; leader?: string; candidates?: string[] }) {
+  /** Messages of each kind sent (blocked ones included), for cost assertions. */
+  readonly sent = new Map<string, number>()
+  private readonly latencyMs: number
+
+  constructor(ids: string[], opts: { seed: number; heartbeatMs?: number; electionTimeoutMs?: number; leader?: string; candidates?: string[]; latencyMs?: number }) {
     this.random = seededRandom(opts.seed)
+    this.latencyMs = opts.latencyMs ?? 10
     this.timing = { heartbeatMs: opts.heartbeatMs ?? 100, electionTimeoutMs: opts.electionTimeoutMs ?? 500 }
     this.electors = ids.map((id, i) => ({ id, candidate: opts.candidates?.includes(id) ?? true, score: ids.length - i }))
     for (const id of ids) {
@@ -129,8 +134,9 @@ export class ElectionSim {
   private send(from: string, to: string, msg: Msg): void {
     if (from === to) return
     this.messages++
+    this.sent.set(msg.kind, (this.sent.get(msg.kind) ?? 0) + 1)
     if (this.blocked.has(`${from}|${to}`)) return
-    this.queue.push({ at: this.now + 1 + Math.floor(this.random() * 10), from, to, msg })
+    this.queue.push({ at: this.now + 1 + Math.floor(this.random() * this.latencyMs), from, to, msg })
   }
 
   private broadcast(from: string, msg: Msg): void {

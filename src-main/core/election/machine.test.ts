@@ -100,6 +100,22 @@ describe('election scenarios', () => {
     expect(sim.runUntil(() => sim.agreedLeader() === 'solo', 4 * E)).toBeDefined()
   })
 
+  it('CrowdedFailover: in a large, slow network the candidates behind the first one wait out its round', () => {
+    // 25 electors, the product's timing, answers taking up to 300 ms (one loaded process): the ranked timeouts are
+    // ~100 ms apart, so without backing off every few ranks would stand while the first round is still out.
+    const ids = Array.from({ length: 25 }, (_, i) => `p${i}`)
+    const sim = new ElectionSim(ids, { seed: 7, leader: 'p0', heartbeatMs: 1000, electionTimeoutMs: 5000, latencyMs: 300 })
+    sim.run(3000)
+    sim.crash('p0')
+    const before = sim.sent.get('prevote_req') ?? 0
+    const took = sim.runUntil(() => sim.agreedLeader(ids.slice(1)) !== undefined, 20_000)
+    expect(took).toBeDefined()
+    expect(took!).toBeLessThan(2 * 5000)
+    const rounds = ((sim.sent.get('prevote_req') ?? 0) - before) / (ids.length - 1)
+    expect(rounds).toBeLessThanOrEqual(2)
+    expect(sim.violations).toEqual([])
+  })
+
   it('an admin hand-over: the admin steps down, does not stand, and another is elected', () => {
     const sim = stableSim()
     const leader = sim.nodes.get('n1')!.machine
