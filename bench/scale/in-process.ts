@@ -136,9 +136,12 @@ export async function openInProcess(n: number, opts: { electionTimeoutMs: number
     add(threads[0]!, await threads[0]!.call('createNetwork', { name: 'admin' }), 'admin', 'admin')
     let k = 1
     for (const role of memberRoles(n)) {
-      const name = `${role.replace('_', '-')}-${k}`
+      let name = `${role.replace('_', '-')}-${k}`
       const thread = threads[k % threads.length]!
+      let attempt = 0
       const index = await joinRetrying(async () => {
+        // A retry is a new member in a new directory: the first attempt may have been admitted while its answer was lost.
+        if (attempt++ > 0) name = `${role.replace('_', '-')}-${k}-r${attempt}`
         // Invites come from whoever holds the admin seat now (an election while the network forms can move it).
         let invite: { code: string; bootstrap: string[] } | null = null
         await waitFor('a seated admin to issue the invite', async () => (invite = (await Promise.all(threads.map((t) => t.call('invite', { role })))).find((x) => x !== null) ?? null) !== null, 180_000, 250).catch(() => {

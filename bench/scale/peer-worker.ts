@@ -65,8 +65,14 @@ const handlers: { [K in keyof WorkerCalls]: (args: WorkerCalls[K]['args']) => Pr
   },
   join: async ({ name, invite, bootstrap }) => {
     const { peer, listen } = await open(name, bootstrap)
-    await peer.joinNetwork({ invite, memberName: name, passphrase: PASSPHRASE })
-    await peer.start({ ...settings, listen: [listen], bootstrap })
+    try {
+      await peer.joinNetwork({ invite, memberName: name, passphrase: PASSPHRASE })
+      await peer.start({ ...settings, listen: [listen], bootstrap })
+    } catch (err) {
+      // Release its store and sockets: the harness retries as another member.
+      await peer.close().catch(() => undefined)
+      throw err
+    }
     watch(peer, peers.push(peer) - 1)
     return peers.length - 1
   },
