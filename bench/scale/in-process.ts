@@ -101,11 +101,13 @@ class ThreadPeer implements ScalePeer {
 /**
  * A join whose admin lost the seat in the middle (an election while the network forms: on a loaded machine the
  * admin's heartbeats can arrive late) is refused with 'not the admin'; the next attempt asks whoever holds it now.
+ * `join` gets the member name to use: a retry is a new member (`name-r2`...), since the first attempt may have been
+ * admitted while its answer was lost.
  */
-export async function joinRetrying<T>(join: () => Promise<T>, log: (line: string) => void, attempts = 3): Promise<T> {
+export async function joinRetrying<T>(name: string, join: (name: string) => Promise<T>, log: (line: string) => void, attempts = 3): Promise<T> {
   for (let i = 1; ; i++) {
     try {
-      return await join()
+      return await join(i === 1 ? name : `${name}-r${i}`)
     } catch (err) {
       if (i >= attempts || !/not the (sitting )?admin|cannot reach the admin|no seated admin/.test((err as Error).message)) throw err
       log(`join refused (${(err as Error).message.slice(0, 100)}); trying again with the seated admin`)
@@ -136,12 +138,10 @@ export async function openInProcess(n: number, opts: { electionTimeoutMs: number
     add(threads[0]!, await threads[0]!.call('createNetwork', { name: 'admin' }), 'admin', 'admin')
     let k = 1
     for (const role of memberRoles(n)) {
-      let name = `${role.replace('_', '-')}-${k}`
       const thread = threads[k % threads.length]!
-      let attempt = 0
-      const index = await joinRetrying(async () => {
-        // A retry is a new member in a new directory: the first attempt may have been admitted while its answer was lost.
-        if (attempt++ > 0) name = `${role.replace('_', '-')}-${k}-r${attempt}`
+      let name = ''
+      const index = await joinRetrying(`${role.replace('_', '-')}-${k}`, async (attemptName) => {
+        name = attemptName
         // Invites come from whoever holds the admin seat now (an election while the network forms can move it).
         let invite: { code: string; bootstrap: string[] } | null = null
         await waitFor('a seated admin to issue the invite', async () => (invite = (await Promise.all(threads.map((t) => t.call('invite', { role })))).find((x) => x !== null) ?? null) !== null, 180_000, 250).catch(() => {

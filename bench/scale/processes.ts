@@ -134,12 +134,10 @@ export async function openProcesses(n: number, opts: { electionTimeoutMs: number
     await admin.listen()
     let k = 1
     for (const role of memberRoles(n)) {
-      let name = `${role.replace('_', '-')}-${k++}`
-      let dir = join(root, name)
-      let attempt = 0
-      const bootstrap = await joinRetrying(async () => {
-        // A retry is a new member: the first attempt may have been admitted while its answer timed out here.
-        if (attempt++ > 0) name = `${name}-r${attempt}`
+      let name = ''
+      let dir = ''
+      const bootstrap = await joinRetrying(`${role.replace('_', '-')}-${k++}`, async (attemptName) => {
+        name = attemptName
         dir = join(root, name)
         await mkdir(dir)
         // Invites come from whoever holds the seat now (an election may have moved it while the network formed).
