@@ -139,17 +139,12 @@ export class Connectivity {
     }
     // Peers libp2p keeps connected (kad-dht tags its 20 closest 'keep-alive-kad-dht' and redials them when they go):
     // trimming them only made them come back.
-    const remotes = new Map(conns.map((c) => [c.remotePeer.toString(), c.remotePeer]))
-    await Promise.all(
-      [...remotes].map(async ([id, peerId]) => {
-        const tags = await node.peerStore.get(peerId).then((p) => [...p.tags.keys()], () => [])
-        if (tags.some((t) => t.startsWith(KEEP_ALIVE))) keep.add(id)
-      }),
-    )
+    for (const id of byPeer.keys()) {
+      const tags = await node.peerStore.get(peerIdFromString(id)).then((p) => [...p.tags.keys()], () => [])
+      if (tags.some((t) => t.startsWith(KEEP_ALIVE))) keep.add(id)
+    }
     for (const id of connectionsToTrim([...byPeer.values()], keep)) {
-      const peerId = remotes.get(id)
-      // getConnections() without a peer lists every connection: never trim through a missing id.
-      if (peerId !== undefined) for (const conn of node.getConnections(peerId)) void conn.close().catch(() => undefined)
+      for (const conn of node.getConnections(peerIdFromString(id))) void conn.close().catch(() => undefined)
     }
   }
 }
